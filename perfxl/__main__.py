@@ -1,0 +1,5 @@
+import sys
+
+from perfxl.cli import main
+
+sys.exit(main())

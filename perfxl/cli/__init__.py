@@ -1,0 +1,84 @@
+"""The ``perfxl`` command.
+
+Every sub-command is a module in ``perfxl/cli/commands/`` that defines ``NAME``, ``HELP``
+(Chinese, shown to users), ``add_arguments(parser)`` and ``run(args) -> int``. Modules are
+discovered, so adding a command never touches this file.
+
+Exit status: 0 success, 1 the job ran and found errors (e.g. ``check``), 2 bad input or a
+file that cannot be read. Users never see a traceback unless ``PERFXL_DEBUG=1``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import pkgutil
+import sys
+from types import ModuleType
+
+from perfxl import __version__
+from perfxl.core.findings import FormReadError
+
+
+class UserError(Exception):
+    """A problem the user can fix; the message is Chinese and printed without traceback."""
+
+
+def command_modules() -> list[ModuleType]:
+    from perfxl.cli import commands
+
+    mods = []
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name):
+        if info.name.startswith("_"):
+            continue
+        mods.append(importlib.import_module(f"perfxl.cli.commands.{info.name}"))
+    return mods
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="perfxl",
+        description="部门整体预算绩效目标表工具：模板、读取、校验、指标库、汇总、分发。",
+    )
+    parser.add_argument("--version", action="version", version=f"perfxl {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="命令")
+    for mod in command_modules():
+        p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP)
+        mod.add_arguments(p)
+        p.set_defaults(_run=mod.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    _utf8_stdio()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "_run", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args._run(args) or 0)
+    except FormReadError as exc:
+        print(f"错误：{exc.file}：{exc.message}", file=sys.stderr)
+        return 2
+    except UserError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last line of defence: never a traceback for users
+        if os.environ.get("PERFXL_DEBUG"):
+            raise
+        print(f"内部错误：{type(exc).__name__}: {exc}（设置 PERFXL_DEBUG=1 可查看详细信息）", file=sys.stderr)
+        return 2
+
+
+def _utf8_stdio() -> None:
+    # Windows consoles default to a legacy code page; Chinese output must not crash.
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(encoding="utf-8")  # type: ignore[attr-defined]
+        except (AttributeError, ValueError):
+            pass

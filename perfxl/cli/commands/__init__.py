@@ -1,0 +1,1 @@
+"""One module per ``perfxl`` sub-command; see ``perfxl.cli``."""

@@ -1,0 +1,273 @@
+"""Normalising and parsing what people type into form cells.
+
+Two kinds of cell matter:
+
+* amount cells (万元): ``parse_amount`` accepts numbers and text such as ``4,120.17万元``
+  or full-width digits, and says whether it had to parse text;
+* indicator values: ``parse_target`` turns ``≧95％``, ``不少于3000宗``, ``2万件以上`` or
+  ``550/人`` into operator + number + unit, with notes on everything a reviewer would
+  question (missing operator, 以上, 左右, a unit without currency, …).
+
+Both are pure functions over strings and numbers; they never raise on bad input.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+# Symbol spellings → canonical operator. Applied after NFKC, which already folds
+# full-width ＞＜＝ into ASCII.
+_SYMBOLS = [
+    (">=", "≥"), ("=>", "≥"), ("≧", "≥"), ("⩾", "≥"),
+    ("<=", "≤"), ("=<", "≤"), ("≦", "≤"), ("⩽", "≤"),
+    ("〉", ">"), ("〈", "<"),
+]
+
+# Word operators before the number.
+_PREFIX_WORDS = [
+    ("大于等于", "≥"), ("大于或等于", "≥"), ("不少于", "≥"), ("不低于", "≥"), ("不小于", "≥"),
+    ("至少", "≥"), ("达到", "≥"), ("小于等于", "≤"), ("小于或等于", "≤"), ("不超过", "≤"),
+    ("不高于", "≤"), ("不大于", "≤"), ("不多于", "≤"), ("控制在", "≤"), ("超过", ">"),
+    ("大于", ">"), ("高于", ">"), ("多于", ">"), ("低于", "<"), ("少于", "<"), ("小于", "<"),
+    ("约", "≈"), ("大约", "≈"),
+]
+# Word operators after the number (and its unit). 以上 is accepted but questioned.
+_SUFFIX_WORDS = [
+    ("及以上", "≥"), ("以上", "≥"), ("以内", "≤"), ("之内", "≤"), ("及以下", "≤"), ("以下", "≤"),
+    ("左右", "≈"),
+]
+OPERATORS = ("≥", "≤", "=", ">", "<", "≈")
+
+_CJK = "\u4e00-\u9fff"
+# Units seen on real forms, longest first when matched. A quantity's unit is the longest
+# of these that follows the number, optionally with a per-something suffix (元/人, 次/年).
+UNITS = sorted({
+    "%", "‰", "元", "万元", "亿元", "千元", "人次", "万人次", "人", "名", "位", "户", "家", "个",
+    "项", "件", "宗", "场", "场次", "次", "期", "篇", "本", "册", "份", "部", "条", "处", "座", "所",
+    "批", "支", "套", "台", "辆", "艘", "架", "张", "块", "批次", "课时", "学时", "班", "天", "日",
+    "个工作日", "工作日", "小时", "分钟", "分", "周", "月", "个月", "年", "季度", "亩", "公顷",
+    "平方米", "万平方米", "平方公里", "公里", "千米", "米", "吨", "万吨", "立方米", "千瓦",
+    "床", "张床", "所学校", "个点", "版面", "版", "期次", "起", "例", "株", "头", "只", "棵",
+    "元/人", "元/次", "元/人·年", "元/平方米", "元/公里", "元/吨", "万元/个", "万元/项",
+}, key=len, reverse=True)
+_NUMBER = re.compile(r"(?P<op>[≥≤=><≈])?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<mult>万|亿|千(?!米|瓦|元))?")
+_CURRENCY = ("元", "万元", "亿元", "千元")
+
+
+def _unit_at(s: str, pos: int) -> str:
+    """The unit written at ``s[pos:]``: a known unit, optionally ``/X``, or ``/X`` alone."""
+    rest = s[pos:].lstrip()
+    unit = next((u for u in UNITS if rest.startswith(u)), "")
+    tail = rest[len(unit):]
+    per = re.match(rf"/[{_CJK}]{{1,3}}", tail)
+    if per and "/" not in unit:
+        per_unit = next((u for u in UNITS if tail[1:].startswith(u)), per.group(0)[1:2])
+        unit += "/" + per_unit
+    return unit
+
+
+def normalize(text: Any) -> str:
+    """Fold full-width characters and operator spellings; collapse white space."""
+    if text is None:
+        return ""
+    s = unicodedata.normalize("NFKC", str(text))
+    for old, new in _SYMBOLS:
+        s = s.replace(old, new)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def round_half_up(value: float, places: int = 2) -> float:
+    """Excel's ROUND: ties away from zero, on the decimal value the user typed."""
+    q = Decimal(1).scaleb(-places)
+    d = Decimal(repr(value)).quantize(q, rounding=ROUND_HALF_UP)
+    return float(d)
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A parsed amount cell. ``value`` is in 万元, or None."""
+
+    value: float | None
+    raw: Any
+    empty: bool = False
+    from_text: bool = False  # the cell held text that had to be parsed
+    note: str = ""  # what was done to the text (Chinese, for messages)
+
+    @property
+    def ok(self) -> bool:
+        return self.value is not None
+
+
+def parse_amount(raw: Any) -> Amount:
+    """Parse an amount cell in 万元. Never raises.
+
+    Numbers pass through. Text like ``4,120.17``, ``4120.17万元`` or full-width digits is
+    parsed (``from_text``); text in 元 is converted to 万元. Anything else → value None.
+    """
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return Amount(None, raw, empty=True)
+    if isinstance(raw, bool):
+        return Amount(None, raw)
+    if isinstance(raw, (int, float)):
+        if raw != raw or raw in (float("inf"), float("-inf")):
+            return Amount(None, raw)
+        return Amount(float(raw), raw)
+    s = normalize(raw).replace(",", "").replace(" ", "")
+    factor, note = 1.0, "文本已按数字读取"
+    for suffix, f in (("万元", 1.0), ("亿元", 1e4), ("千元", 0.1), ("元", 1e-4)):
+        if s.endswith(suffix):
+            s, factor = s[: -len(suffix)], f
+            if suffix != "万元":
+                note = f"金额以“{suffix}”填写，已换算为万元"
+            break
+    try:
+        value = float(Decimal(s)) * factor
+    except (InvalidOperation, ValueError):
+        return Amount(None, raw, from_text=True, note="无法识别为金额")
+    if value != value or value in (float("inf"), float("-inf")):
+        return Amount(None, raw, from_text=True, note="无法识别为金额")
+    return Amount(value, raw, from_text=True, note=note)
+
+
+def decimals(value: float) -> int:
+    """Decimal places of a typed number (0.1 + 0.2 style noise ignored)."""
+    s = f"{value:.10f}".rstrip("0").rstrip(".")
+    return len(s.split(".")[1]) if "." in s else 0
+
+
+@dataclass(frozen=True)
+class Target:
+    """A parsed indicator value.
+
+    ``kind`` is ``quantitative`` (operator + number + unit), ``qualitative`` (a grade or
+    description) or ``empty``. ``notes`` holds machine-readable flags for the rules:
+
+    - ``operator_missing``: a number without ≥/≤/=; ``=`` was assumed
+    - ``word_operator``: the operator was written in words (不少于 …)
+    - ``above_word``: 以上 was used (ambiguous whether the bound is included)
+    - ``approx``: 左右 / 约 — not a verifiable target
+    - ``multiplied``: 万/亿/千 folded into the number (2万件 → 20000 件)
+    - ``currency_missing``: a per-unit value without 元 (550/人)
+    - ``percent_over_100``: a percentage above 100
+    - ``bare_number``: a number with no unit at all (may be a rate typed as 1 or 0.95)
+    - ``multiple_numbers``: several quantities in one cell; the first operator-bearing one
+      was taken
+    """
+
+    raw: Any
+    kind: str
+    operator: str | None = None
+    number: float | None = None
+    unit: str = ""
+    notes: tuple[str, ...] = field(default_factory=tuple)
+    text: str = ""  # normalised text
+
+    @property
+    def quantitative(self) -> bool:
+        return self.kind == "quantitative"
+
+    def __str__(self) -> str:
+        if not self.quantitative:
+            return self.text
+        num = f"{self.number:g}" if self.number is not None else ""
+        return f"{self.operator}{num}{self.unit}"
+
+
+def _is_enumerator(s: str, start: int, end: int) -> bool:
+    """``1.`` / ``1、`` / ``(1)`` list markers are not quantities."""
+    before = s[start - 1] if start > 0 else ""
+    after = s[end] if end < len(s) else ""
+    if after and after in ".、)" and (end + 1 >= len(s) or not s[end + 1].isdigit()):
+        return before in ("", " ", "(", ";", "；", "。", "，", ",")
+    return False
+
+
+def _is_year(num: str, unit: str) -> bool:
+    return unit.startswith("年") and len(num) == 4 and 1990 <= int(num) <= 2100
+
+
+
+def parse_target(raw: Any) -> Target:
+    """Parse an indicator value. Never raises."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return Target(raw, "empty")
+    if isinstance(raw, bool):
+        return Target(raw, "qualitative", text=str(raw))
+    if isinstance(raw, (int, float)):
+        if raw != raw:
+            return Target(raw, "qualitative", text=str(raw))
+        return Target(raw, "quantitative", "=", float(raw), "", ("operator_missing", "bare_number"),
+                      text=f"{raw:g}")
+    s = normalize(raw)
+    notes: list[str] = []
+    work = s
+    word_op = None
+    for word, sym in _PREFIX_WORDS:
+        idx = work.find(word)
+        if idx >= 0 and re.match(r"\s*\d", work[idx + len(word):]):
+            work = work[:idx] + sym + work[idx + len(word):]
+            word_op = sym
+            break
+    matches = []
+    for m in _NUMBER.finditer(work):
+        if _is_enumerator(work, m.start("num"), m.end("num")):
+            continue
+        unit = _unit_at(work, m.end())
+        if _is_year(m.group("num"), work[m.end():m.end() + 1]):
+            continue
+        matches.append((m, unit))
+    if not matches:
+        return Target(raw, "qualitative", text=s)
+    chosen, unit = next((mu for mu in matches if mu[0].group("op")), matches[0])
+    if len(matches) > 1:
+        notes.append("multiple_numbers")
+    number = float(chosen.group("num"))
+    after = work[chosen.end():].lstrip()[len(unit):].lstrip()
+    suffix_op = next((sym for word, sym in _SUFFIX_WORDS if after.startswith(word)), None)
+    operator = chosen.group("op") or suffix_op
+    if word_op and chosen.group("op") == word_op:
+        notes.append("word_operator")
+    if suffix_op and not chosen.group("op"):
+        operator = suffix_op
+        notes.append("word_operator")
+        if suffix_op == "≥" and after.startswith(("以上", "及以上")):
+            notes.append("above_word")
+    if operator == "≈":
+        notes.append("approx")
+    mult = chosen.group("mult")
+    if mult:
+        if unit.startswith("元") and mult in ("万", "亿", "千"):
+            unit = mult + unit  # 万元 is a unit of its own on these forms
+        else:
+            number *= {"万": 1e4, "亿": 1e8, "千": 1e3}[mult]
+            notes.append("multiplied")
+    if operator is None:
+        operator = "="
+        notes.append("operator_missing")
+    if unit.startswith("/"):
+        notes.append("currency_missing")
+    if unit == "%" and number > 100:
+        notes.append("percent_over_100")
+    if unit == "":
+        notes.append("bare_number")
+    return Target(raw, "quantitative", operator, number, unit, tuple(notes), text=s)
+
+
+RATE_WORDS = ("率", "比例", "占比", "满意度", "覆盖面", "百分比")
+
+
+def is_rate_name(name: str) -> bool:
+    """Whether an indicator name asks for a percentage (…率, 满意度, 占比 …)."""
+    return any(w in (name or "") for w in RATE_WORDS)
+
+
+_YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*年)")
+
+
+def years_in(text: Any) -> list[int]:
+    """Four-digit years followed by 年 (2020年, 2020年度)."""
+    return [int(y) for y in _YEAR_IN_TEXT.findall(normalize(text))]
