@@ -6,11 +6,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+APT_PACKAGES=(libreoffice-calc-nogui poppler-utils dovecot-imapd fonts-noto-cjk)
 need_apt=()
-command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-calc-nogui)
-command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
-[ -x /usr/sbin/dovecot ] || need_apt+=(dovecot-imapd)
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need_apt+=(fonts-noto-cjk)
+for pkg in "${APT_PACKAGES[@]}"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
+done
 if [ ${#need_apt[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
     echo "[bootstrap] apt-get install ${need_apt[*]}"
