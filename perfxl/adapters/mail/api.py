@@ -1,0 +1,316 @@
+"""The distribution and collection use cases, as called by the CLI and the add-in.
+
+``distribute`` writes one pre-filled form per roster department into a work folder and
+sends (or, for a dry run, writes as .eml) one mail per department; ``collect`` stores
+returned forms and writes the status workbook; ``remind`` mails the departments that have
+not returned or must fix their form. All three keep their state in the work folder, so
+any of them can be rerun safely.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from perfxl.adapters.atomic import atomic_path
+from perfxl.adapters.mail.campaign import CampaignResult, Job, run_campaign
+from perfxl.adapters.mail.collect import (CollectResult, Store, check_file, from_folder,
+                                          imap_items)
+from perfxl.adapters.mail.compose import Sender, Templates
+from perfxl.adapters.mail.imap import ImapSettings, fetch_new
+from perfxl.adapters.mail.sendlog import LOG_NAME, SendLog
+from perfxl.adapters.mail.smtp import SmtpSettings
+from perfxl.adapters.mail.status_xlsx import local, write_status
+from perfxl.adapters.roster_xlsx import read_roster
+from perfxl.core.collection import DepartmentStatus, department_status, latest_versions, needs_reminder
+from perfxl.core.findings import Finding, FormReadError
+from perfxl.core.model import Form
+from perfxl.core.prefill import new_form
+from perfxl.core.roster import Department, Roster, form_filename, name_key
+from perfxl.core.sendstate import plan, sent_at
+
+MANIFEST = "分发清单.json"
+FORMS_DIR = "申报表"
+EML_DIR = "邮件"
+STATUS_FILE = "回收状态.xlsx"
+Progress = Callable[[str], None] | None
+
+
+class DistributionError(Exception):
+    """A problem the user must fix first; Chinese message plus the findings behind it."""
+
+    def __init__(self, message: str, findings: list[Finding] | None = None) -> None:
+        super().__init__(message)
+        self.findings = findings or []
+
+
+@dataclass
+class DistributionResult:
+    outdir: Path
+    forms: dict[str, Path] = field(default_factory=dict)
+    kept: list[str] = field(default_factory=list)  # already sent: the file on disk is what they got
+    with_history: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    campaign: CampaignResult | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.campaign is None or self.campaign.ok
+
+
+@dataclass
+class CollectionResult:
+    workdir: Path
+    statuses: list[DepartmentStatus]
+    collected: CollectResult
+    status_file: Path
+
+
+@dataclass
+class RemindResult:
+    statuses: list[DepartmentStatus]
+    reminded: list[str]
+    campaign: CampaignResult
+
+
+def _say(progress: Progress, text: str) -> None:
+    if progress:
+        progress(text)
+
+
+def _writer():
+    from perfxl.adapters.template import write_form
+    return write_form
+
+
+def _reader():
+    from perfxl.adapters.xlsx_reader import read_form
+    return read_form
+
+
+def _checker():
+    from perfxl.core.rules import check_form
+    return check_form
+
+
+def load_roster(path: str | os.PathLike[str]) -> Roster:
+    roster = read_roster(path)
+    if roster.errors:
+        raise DistributionError(f"部门名单有 {len(roster.errors)} 处错误，请修改后重试", roster.findings)
+    return roster
+
+
+def history_from_dir(folder: str | os.PathLike[str]) -> tuple[dict[str, Form], list[Finding]]:
+    """Last year's filled forms in ``folder``, by department name."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise DistributionError(f"找不到上年申报表文件夹：{folder}")
+    read_form = _reader()
+    forms: dict[str, Form] = {}
+    findings: list[Finding] = []
+    for path in sorted(folder.rglob("*")):
+        if path.suffix.lower() not in (".xlsx", ".xlsm") or path.name.startswith(("~$", ".")):
+            continue
+        try:
+            form = read_form(path)
+        except FormReadError as exc:
+            findings.append(Finding(str(path), exc.sheet, exc.cell, "DS001", "warning",
+                                    f"上年申报表无法读取，已跳过：{exc.message}"))
+            continue
+        if form.department:
+            forms[name_key(form.department)] = form
+    return forms, findings
+
+
+def history_from_summary(path: str | os.PathLike[str]) -> tuple[dict[str, Form], list[Finding]]:
+    from perfxl.adapters.summary_history import read_summary_history
+    return read_summary_history(path)
+
+
+def _save_manifest(outdir: Path, data: dict) -> None:
+    with atomic_path(outdir / MANIFEST) as tmp:
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
+
+
+def load_manifest(workdir: str | os.PathLike[str]) -> dict:
+    p = Path(workdir) / MANIFEST
+    if not p.exists():
+        raise DistributionError(f"{workdir} 不是分发文件夹（没有 {MANIFEST}）：请先运行 perfxl distribute")
+    return json.loads(p.read_text("utf-8"))
+
+
+def _variables(dept: Department, year: int, deadline: str, sender: Sender | None,
+               instructions: str, **extra) -> dict:
+    return dict(department=dept.name, code=dept.code, contact=dept.contact, year=year,
+                deadline=deadline, instructions=instructions,
+                sender_name=sender.name if sender else "", sender_contact=sender.contact if sender else "",
+                **extra)
+
+
+def distribute(roster_path: str | os.PathLike[str], year: int, outdir: str | os.PathLike[str], *,
+               send: bool = False, dry_run: bool = False,
+               history: str | os.PathLike[str] | None = None,
+               history_dir: str | os.PathLike[str] | None = None,
+               deadline: str = "", templates_dir: str | os.PathLike[str] | None = None,
+               smtp: SmtpSettings | None = None, sender: Sender | None = None,
+               instructions: str = "", retry_uncertain: bool = False,
+               progress: Progress = None) -> DistributionResult:
+    if send and dry_run:
+        raise DistributionError("--send 和 --dry-run 只能选一个")
+    if (send or dry_run) and sender is None:
+        raise DistributionError("发送邮件需要发件人地址（--sender）")
+    if send and smtp is None:
+        raise DistributionError("发送邮件需要邮件服务器（--smtp-host）")
+    roster = load_roster(roster_path)
+    templates = Templates(templates_dir)  # fail on a bad template folder before writing anything
+    outdir = Path(outdir)
+    result = DistributionResult(outdir, findings=list(roster.findings))
+    last: dict[str, Form] = {}
+    for source, loader in ((history, history_from_summary), (history_dir, history_from_dir)):
+        if source:
+            forms, problems = loader(source)
+            last.update(forms)
+            result.findings += problems
+    campaign = f"distribute:{year}"
+    log = SendLog(outdir / LOG_NAME)
+    already = set(plan([d.key for d in roster.departments], log.records(), campaign).already_sent)
+    write_form = _writer()
+    jobs = []
+    for dept in roster.departments:
+        path = outdir / FORMS_DIR / form_filename(dept, year)
+        previous = last.get(name_key(dept.name))
+        if previous is not None:
+            result.with_history.append(dept.name)
+        if dept.key in already and path.exists():
+            result.kept.append(dept.name)
+        else:
+            form = new_form(dept.name, dept.layout, year, previous)
+            with atomic_path(path) as tmp:
+                write_form(form, tmp)
+            _say(progress, f"已生成：{path.name}")
+        result.forms[dept.name] = path
+        v = _variables(dept, year, deadline, sender, instructions, attachment=path.name,
+                       has_history=previous is not None)
+        jobs.append(Job(dept, templates.subject("distribute", **v), templates.body("distribute", **v),
+                        path, path.name))
+    _save_manifest(outdir, {
+        "year": year, "deadline": deadline, "roster_file": str(roster_path),
+        "updated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "sender": {"address": sender.address, "name": sender.name, "contact": sender.contact} if sender else None,
+        "departments": [d.to_dict() for d in roster.departments],
+        "forms": {name: p.relative_to(outdir).as_posix() for name, p in result.forms.items()},
+    })
+    if send or dry_run:
+        result.campaign = run_campaign(jobs, campaign, sender=sender, log=log, send=send, smtp=smtp,
+                                       eml_dir=outdir / EML_DIR / "分发", retry_uncertain=retry_uncertain,
+                                       progress=progress)
+    return result
+
+
+def _roster_of(workdir: Path, manifest: dict, roster_path) -> Roster:
+    if roster_path:
+        return load_roster(roster_path)
+    return Roster([Department.from_dict(d) for d in manifest["departments"]])
+
+
+def statuses(workdir: str | os.PathLike[str], roster: Roster, check: bool = True) -> list[DepartmentStatus]:
+    workdir = Path(workdir)
+    sent = sent_at(SendLog(workdir / LOG_NAME).records(), "distribute:")
+    records = Store(workdir).records()
+    latest = latest_versions(records)
+    reader = _reader() if check else None
+    checker = _checker() if check else None
+    out = []
+    for d in roster.departments:
+        versions = sum(1 for r in records if r.department == d.name)
+        rec = latest.get(d.name)
+        findings = None
+        if rec is not None and check:
+            findings = check_file(workdir / rec.file, reader, checker)
+        out.append(department_status(d, sent.get(d.name, ""), versions, rec, findings))
+    return out
+
+
+def collect(workdir: str | os.PathLike[str], *, from_dir: str | os.PathLike[str] | None = None,
+            imap: ImapSettings | None = None, roster_path: str | os.PathLike[str] | None = None,
+            check: bool = True, status_file: str | os.PathLike[str] | None = None,
+            progress: Progress = None) -> CollectionResult:
+    workdir = Path(workdir)
+    manifest = load_manifest(workdir)
+    roster = _roster_of(workdir, manifest, roster_path)
+    store = Store(workdir)
+    reader = _reader()
+    result = CollectResult()
+    if from_dir is not None:
+        if not Path(from_dir).is_dir():
+            raise DistributionError(f"找不到文件夹：{from_dir}")
+        items, skipped = from_folder(from_dir)
+        result.skipped += skipped
+        store.add(items, roster, reader, result)
+    if imap is not None:
+        key = f"{imap.host}:{imap.port}/{imap.credentials.user if imap.credentials else ''}/{imap.folder}"
+        state = store.imap_state()
+        seen = state.get(key, {})
+        messages = list(fetch_new(imap, int(seen.get("uid", 0)), int(seen.get("uidvalidity", 0))))
+        store.add(imap_items(iter(messages), f"imap://{imap.host}/{imap.folder}", result.skipped),
+                  roster, reader, result)
+        if messages:
+            state[key] = {"uidvalidity": messages[-1].uidvalidity, "uid": max(m.uid for m in messages)}
+            store.save_imap_state(state)
+    for r in result.stored:
+        _say(progress, f"已回收：{r.department}（{r.original_name}）")
+    for r in result.unmatched:
+        _say(progress, f"未能匹配：{r.original_name}：{r.note}")
+    st = statuses(workdir, roster, check)
+    target = Path(status_file) if status_file else workdir / STATUS_FILE
+    write_status(target, st, [r for r in store.records() if not r.department], manifest.get("year"))
+    return CollectionResult(workdir, st, result, target)
+
+
+def remind(workdir: str | os.PathLike[str], *, send: bool = False, dry_run: bool = False,
+           round_label: str | None = None, deadline: str | None = None,
+           templates_dir: str | os.PathLike[str] | None = None, smtp: SmtpSettings | None = None,
+           sender: Sender | None = None, instructions: str = "", roster_path=None,
+           retry_uncertain: bool = False, max_findings: int = 20,
+           progress: Progress = None) -> RemindResult:
+    workdir = Path(workdir)
+    manifest = load_manifest(workdir)
+    if sender is None and manifest.get("sender"):
+        sender = Sender(**manifest["sender"])
+    if send and dry_run:
+        raise DistributionError("--send 和 --dry-run 只能选一个")
+    if sender is None:
+        raise DistributionError("催报邮件需要发件人地址（--sender）")
+    if send and smtp is None:
+        raise DistributionError("发送邮件需要邮件服务器（--smtp-host）")
+    roster = _roster_of(workdir, manifest, roster_path)
+    templates = Templates(templates_dir)
+    year = manifest["year"]
+    deadline = manifest.get("deadline", "") if deadline is None else deadline
+    st = statuses(workdir, roster, check=True)
+    jobs = []
+    for s in st:
+        if not needs_reminder(s):
+            continue
+        d = s.department
+        errors = [f for f in s.findings if f.severity == "error"]
+        attachment = None
+        if not errors:
+            form = manifest.get("forms", {}).get(d.name)
+            attachment = workdir / form if form and (workdir / form).exists() else None
+        v = _variables(d, year, deadline, sender, instructions,
+                       findings=errors[:max_findings], more_findings=max(0, len(errors) - max_findings),
+                       error_count=len(errors), received_at=local(s.latest.received_at) if s.latest else "",
+                       attachment=attachment.name if attachment else "")
+        jobs.append(Job(d, templates.subject("remind", **v), templates.body("remind", **v),
+                        attachment, attachment.name if attachment else ""))
+    label = round_label or date.today().isoformat()
+    campaign = run_campaign(jobs, f"remind:{year}:{label}", sender=sender, log=SendLog(workdir / LOG_NAME),
+                            send=send, smtp=smtp, eml_dir=workdir / EML_DIR / f"催报-{label}",
+                            retry_uncertain=retry_uncertain, progress=progress) if (send or dry_run) \
+        else CampaignResult(f"remind:{year}:{label}")
+    return RemindResult(st, [j.department.name for j in jobs], campaign)
