@@ -1,0 +1,269 @@
+"""Read a filled workbook into the form model.
+
+The workbook is checked before any parser touches it (not a zip, corrupt, encrypted,
+legacy .xls, zip bomb, XML with DTD/entity declarations), then each sheet becomes a
+``Grid`` through python-calamine (default, fast) or openpyxl in read-only mode, and the
+first sheet that looks like a form is parsed by the pure parsers in perfxl.core.parsing.
+Every problem is a FormReadError with a Chinese message naming the file. The source file
+is only ever opened for reading.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+import zlib
+from pathlib import Path
+from typing import Any
+
+from perfxl.core.findings import FormReadError
+from perfxl.core.grid import Grid, MergedRange
+from perfxl.core.model import Form
+from perfxl.core.parsing import detect, parse_grid
+
+ENGINES = ("auto", "calamine", "openpyxl")
+
+# Limits: a real form is a few hundred KB unpacked.
+MAX_MEMBERS = 2000
+MAX_TOTAL_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_RATIO = 200  # uncompressed / compressed, for members over RATIO_FLOOR
+RATIO_FLOOR = 1024 * 1024
+_CHUNK = 1 << 16
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+_FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
+
+
+def read_form(path: str | os.PathLike[str], *, engine: str = "auto") -> Form:
+    """Read the form in ``path``. Raises FormReadError (Chinese message, file named)."""
+    name = str(path)
+    grids = load_grids(path, engine=engine)
+    if not any(g.cells for g in grids):
+        raise FormReadError(name, "工作簿是空的：没有任何单元格内容。")
+    best, best_score = None, 0
+    for grid in grids:
+        layout = detect.detect_layout(grid)
+        if layout:
+            score = max(detect.scores(grid).values())
+            if score > best_score:
+                best, best_score = grid, score
+    if best is None:
+        raise FormReadError(name, "不是部门整体预算绩效目标表：工作簿中没有找到申报表的标签"
+                                  "（如“部门名称”“绩效指标”“职责序号”）。")
+    form = parse_grid(best).form
+    form.file = name
+    return form
+
+
+def load_grids(path: str | os.PathLike[str], *, engine: str = "auto") -> list[Grid]:
+    """Every sheet of the workbook as a Grid, after the safety checks."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}")
+    name = str(path)
+    check_workbook(path)
+    if engine in ("auto", "calamine"):
+        try:
+            return _calamine_grids(path)
+        except FormReadError:
+            raise
+        except Exception as exc:  # calamine's errors are not a stable API
+            if engine == "calamine":
+                raise FormReadError(name, f"文件已损坏，无法读取（{exc}）。") from None
+    try:
+        return _openpyxl_grids(path)
+    except FormReadError:
+        raise
+    except Exception as exc:
+        raise FormReadError(name, f"文件已损坏，无法读取（{type(exc).__name__}）。") from None
+
+
+# --- safety checks -------------------------------------------------------------------
+
+def check_workbook(path: str | os.PathLike[str]) -> None:
+    """Refuse files that are not a safe .xlsx, before any parser sees them."""
+    name = str(path)
+    p = Path(path)
+    if not p.exists():
+        raise FormReadError(name, "文件不存在。")
+    if p.is_dir():
+        raise FormReadError(name, "这是一个文件夹，不是工作簿文件。")
+    with open(p, "rb") as fh:
+        head = fh.read(8)
+        if not head:
+            raise FormReadError(name, "文件是空的（0 字节）。")
+        if head == _OLE_MAGIC:
+            fh.seek(0)
+            if _ole_has_encrypted_package(fh):
+                raise FormReadError(name, "文件已加密（设置了打开密码），请取消密码后再读取。")
+            raise FormReadError(name, "这是旧版 Excel 97-2003 格式（.xls），请在 Excel 中另存为"
+                                      " .xlsx 后再读取。")
+    if not head.startswith(b"PK"):
+        raise FormReadError(name, "不是 Excel 工作簿（.xlsx）文件。")
+    try:
+        zf = zipfile.ZipFile(p)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise FormReadError(name, "文件已损坏：无法作为 .xlsx（zip）打开。") from None
+    with zf:
+        infos = zf.infolist()
+        members = {i.filename for i in infos}
+        if "[Content_Types].xml" not in members or not any(
+                m.startswith("xl/workbook") for m in members):
+            raise FormReadError(name, "不是 Excel 工作簿（.xlsx）文件：缺少工作簿结构。")
+        if len(infos) > MAX_MEMBERS:
+            raise FormReadError(name, f"文件结构异常（包含 {len(infos)} 个部件），已拒绝读取。")
+        declared = sum(i.file_size for i in infos)
+        if declared > MAX_TOTAL_UNCOMPRESSED:
+            raise FormReadError(name, "文件解压后过大（疑似“压缩炸弹”），已拒绝读取。")
+        for info in infos:
+            if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                raise FormReadError(name, f"文件部件 {info.filename} 压缩比异常（疑似“压缩炸弹”），"
+                                          "已拒绝读取。")
+        total = 0
+        for info in infos:
+            total = _scan_member(zf, info, name, total)
+
+
+def _scan_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, total: int) -> int:
+    """Decompress one member in chunks: bound the real size (headers can lie) and refuse
+    DTD/entity declarations in XML parts."""
+    is_xml = info.filename.endswith((".xml", ".rels", ".vml"))
+    head = b""
+    seen = 0
+    try:
+        with zf.open(info) as fh:
+            while True:
+                chunk = fh.read(_CHUNK)
+                if not chunk:
+                    break
+                seen += len(chunk)
+                total += len(chunk)
+                if seen > info.file_size + _CHUNK or total > MAX_TOTAL_UNCOMPRESSED:
+                    raise FormReadError(name, "文件解压后过大（疑似“压缩炸弹”），已拒绝读取。")
+                if is_xml and len(head) < _CHUNK:
+                    head += chunk[: _CHUNK - len(head)]
+    except FormReadError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError,
+            NotImplementedError) as exc:
+        raise FormReadError(name, f"文件已损坏：部件 {info.filename} 无法解压"
+                                  f"（{type(exc).__name__}）。") from None
+    if is_xml:
+        m = _FIRST_ELEMENT.search(head)
+        prolog = head[: m.start()] if m else head
+        if b"<!DOCTYPE" in prolog.upper() or b"<!ENTITY" in prolog.upper():
+            raise FormReadError(name, f"文件部件 {info.filename} 含有 DTD/实体声明（可能是恶意"
+                                      "构造的文件），已拒绝读取。")
+    return total
+
+
+def _ole_has_encrypted_package(fh) -> bool:
+    """An OLE compound file holding an OOXML document encrypted with a password carries a
+    stream named EncryptedPackage; its name sits in the directory in UTF-16."""
+    while True:
+        block = fh.read(1 << 20)
+        if not block:
+            return False
+        if _ENCRYPTED in block:
+            return True
+        if len(block) < (1 << 20):
+            return False
+        fh.seek(-len(_ENCRYPTED), os.SEEK_CUR)
+
+
+# --- engines ---------------------------------------------------------------------------
+
+def _norm(value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _calamine_grids(path) -> list[Grid]:
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(path))
+    grids = []
+    try:
+        for sheet_name in wb.sheet_names:
+            sheet = wb.get_sheet_by_name(sheet_name)
+            cells = {}
+            for r, row in enumerate(sheet.to_python(skip_empty_area=False), start=1):
+                for c, value in enumerate(row, start=1):
+                    v = _norm(value)
+                    if v is not None:
+                        cells[(r, c)] = v
+            merged = [MergedRange(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1)
+                      for a, b in (sheet.merged_cell_ranges or [])]
+            grids.append(Grid(sheet=sheet_name, cells=cells, merged=merged))
+    finally:
+        wb.close()
+    return grids
+
+
+def _openpyxl_grids(path) -> list[Grid]:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(str(path), read_only=True, data_only=True)
+    merges = _merged_ranges_from_xml(path)
+    grids = []
+    try:
+        for ws in wb.worksheets:
+            cells = {}
+            for row in ws.iter_rows():
+                for cell in row:
+                    v = _norm(getattr(cell, "value", None))
+                    if v is not None and getattr(cell, "row", None):
+                        cells[(cell.row, cell.column)] = v
+            grids.append(Grid(sheet=ws.title, cells=cells, merged=merges.get(ws.title, [])))
+    finally:
+        wb.close()
+    return grids
+
+
+_REF = re.compile(r'<mergeCell[^>]*\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
+def _col_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _merged_ranges_from_xml(path) -> dict[str, list[MergedRange]]:
+    """openpyxl's read-only mode does not expose merged cells; read <mergeCell> from the
+    sheet parts (already checked for DTDs) via the workbook relationships."""
+    out: dict[str, list[MergedRange]] = {}
+    with zipfile.ZipFile(path) as zf:
+        wb_xml = zf.read("xl/workbook.xml").decode("utf-8", "replace")
+        try:
+            rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+        except KeyError:
+            return out
+        targets = dict(re.findall(r'<Relationship[^>]*Id="([^"]+)"[^>]*Target="([^"]+)"', rels))
+        targets.update({i: t for t, i in re.findall(
+            r'<Relationship[^>]*Target="([^"]+)"[^>]*Id="([^"]+)"', rels)})
+        for sheet in re.finditer(r"<sheet\b[^>]*>", wb_xml):
+            tag = sheet.group(0)
+            nm = re.search(r'\bname="([^"]*)"', tag)
+            rid = re.search(r'\br:id="([^"]*)"', tag) or re.search(r'\bid="([^"]*)"', tag)
+            if not nm or not rid or rid.group(1) not in targets:
+                continue
+            target = targets[rid.group(1)].lstrip("/")
+            part = target if target.startswith("xl/") else "xl/" + target
+            try:
+                xml = zf.read(part).decode("utf-8", "replace")
+            except KeyError:
+                continue
+            title = _unescape(nm.group(1))
+            out[title] = [MergedRange(int(r1), _col_number(c1), int(r2), _col_number(c2))
+                          for c1, r1, c2, r2 in _REF.findall(xml)]
+    return out
+
+
+def _unescape(s: str) -> str:
+    return (s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+            .replace("&apos;", "'").replace("&amp;", "&"))

@@ -1,0 +1,104 @@
+"""A sheet as a plain grid of cells, the common input of every form parser.
+
+Workbooks (any engine) and text extracts both become a ``Grid``: values by (row, col),
+1-based like Excel, plus merged ranges when the source knows them. Pure Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def col_letter(col: int) -> str:
+    """1 → A, 27 → AA."""
+    letters = ""
+    while col > 0:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def a1(row: int, col: int) -> str:
+    """The A1 address of a 1-based (row, col)."""
+    return f"{col_letter(col)}{row}"
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+@dataclass(frozen=True)
+class MergedRange:
+    min_row: int
+    min_col: int
+    max_row: int
+    max_col: int
+
+    def __contains__(self, rc: tuple[int, int]) -> bool:
+        r, c = rc
+        return self.min_row <= r <= self.max_row and self.min_col <= c <= self.max_col
+
+
+@dataclass
+class Grid:
+    """Cells of one sheet. Blank cells are simply absent.
+
+    ``ragged`` marks grids built from text extracts: their rows may carry stray or missing
+    cells, so parsers may re-align a row by its width; workbook grids are taken as laid out.
+    ``line_numbers`` maps a grid row to the text line it came from (text extracts only).
+    """
+
+    sheet: str = "Sheet1"
+    cells: dict[tuple[int, int], Any] = field(default_factory=dict)
+    merged: list[MergedRange] = field(default_factory=list)
+    ragged: bool = False
+    line_numbers: dict[int, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.cells = {k: v for k, v in self.cells.items() if not is_blank(v)}
+        self._merge_index: dict[tuple[int, int], MergedRange] | None = None
+        by_row: dict[int, list[int]] = {}
+        for r, c in self.cells:
+            by_row.setdefault(r, []).append(c)
+        self._by_row = {r: sorted(cs) for r, cs in by_row.items()}
+
+    @property
+    def max_row(self) -> int:
+        return max(self._by_row, default=0)
+
+    @property
+    def max_col(self) -> int:
+        return max((c for _, c in self.cells), default=0)
+
+    def get(self, row: int, col: int) -> Any:
+        return self.cells.get((row, col))
+
+    def row_values(self, row: int, width: int | None = None) -> list[Any]:
+        """Values of ``row`` from column 1 to ``width`` (default: its last filled cell)."""
+        width = width if width is not None else self.row_end(row)
+        return [self.cells.get((row, c)) for c in range(1, width + 1)]
+
+    def row_end(self, row: int) -> int:
+        """Column of the last filled cell of ``row`` (0 when the row is empty)."""
+        cols = self._by_row.get(row)
+        return cols[-1] if cols else 0
+
+    def rows(self) -> list[int]:
+        return sorted(self._by_row)
+
+    def row_cols(self, row: int) -> list[int]:
+        return list(self._by_row.get(row, ()))
+
+    def merged_at(self, row: int, col: int) -> MergedRange | None:
+        if self._merge_index is None:
+            index = {}
+            for m in self.merged:
+                for r in range(m.min_row, m.max_row + 1):
+                    for c in range(m.min_col, m.max_col + 1):
+                        index[(r, c)] = m
+            self._merge_index = index
+        return self._merge_index.get((row, col))
+
+    def line_of(self, row: int) -> int:
+        return self.line_numbers.get(row, row)

@@ -1,0 +1,150 @@
+"""Shared machinery of the layout parsers: reading cells into the model with sources.
+
+A ``Cursor`` wraps a grid and the form being built. Every value read goes through
+``take``/``take_amount``, which record ``Form.sources[path]`` (sheet, A1 cell, raw) and mark
+the cell as used, so whatever was *not* placed can be reported (text import never drops
+a line silently).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from perfxl.core.grid import Grid, a1, is_blank
+from perfxl.core.model import Form, Source
+from perfxl.core.parsing import labels as L
+from perfxl.core.values import parse_amount
+
+FOOTER_PREFIXES = tuple(L.key(s) for s in (
+    "填表说明", "说明", "注:", "备注:", "填报人", "联系人", "填报日期", "单位负责人", "审核人",
+    "联系电话", "财务负责人",
+))
+
+
+@dataclass
+class Unplaced:
+    row: int  # grid row (the text line number for text extracts)
+    text: str
+    reason: str
+
+
+@dataclass
+class ParseResult:
+    form: Form
+    unplaced: list[Unplaced] = field(default_factory=list)
+
+
+class Cursor:
+    def __init__(self, grid: Grid, form: Form) -> None:
+        self.grid = grid
+        self.form = form
+        self.used: set[tuple[int, int]] = set()
+        self.reasons: dict[tuple[int, int], str] = {}
+
+    # --- reading -----------------------------------------------------------------------
+    def raw(self, row: int, col: int) -> Any:
+        return self.grid.get(row, col)
+
+    def text(self, row: int, col: int) -> str:
+        return L.clean_text(self.grid.get(row, col))
+
+    def source(self, path: str, row: int, col: int, raw: Any = None) -> None:
+        self.form.sources[path] = Source(self.grid.sheet, a1(row, col), raw)
+
+    def take(self, path: str, row: int, col: int) -> str:
+        raw = self.grid.get(row, col)
+        self.source(path, row, col, raw)
+        self.used.add((row, col))
+        return L.clean_text(raw)
+
+    def take_amount(self, path: str, row: int, col: int) -> float | None:
+        raw = self.grid.get(row, col)
+        self.source(path, row, col, raw)
+        self.used.add((row, col))
+        return parse_amount(raw).value
+
+    def use(self, row: int, col: int) -> None:
+        self.used.add((row, col))
+
+    def reject(self, row: int, col: int, reason: str) -> None:
+        if not is_blank(self.grid.get(row, col)):
+            self.reasons[(row, col)] = reason
+
+    # --- finding -----------------------------------------------------------------------
+    def find(self, pred: Callable[[Any], bool], rows: Iterable[int] | None = None,
+             ) -> tuple[int, int] | None:
+        for r in rows if rows is not None else self.grid.rows():
+            for c in self.grid.row_cols(r):
+                if pred(self.grid.get(r, c)):
+                    return r, c
+        return None
+
+    def value_cell(self, row: int, col: int, is_label: Callable[[Any], bool]) -> tuple[int, int]:
+        """The cell holding a label's value: the first filled cell to its right that is not
+        another label; if there is none, the cell just right of the label (or of its
+        merged range), so an empty value still has an address."""
+        m = self.grid.merged_at(row, col)
+        start = (m.max_col if m else col) + 1
+        for c in self.grid.row_cols(row):
+            if c < start:
+                continue
+            if is_label(self.grid.get(row, c)):
+                break
+            return row, c
+        return row, start
+
+    # --- reporting ---------------------------------------------------------------------
+    def unplaced(self, is_label: Callable[[Any], bool]) -> list[Unplaced]:
+        out = []
+        for r in self.grid.rows():
+            texts, reasons = [], []
+            for c in self.grid.row_cols(r):
+                if (r, c) in self.used:
+                    continue
+                v = self.grid.get(r, c)
+                if (r, c) not in self.reasons and is_label(v):
+                    continue
+                texts.append(L.clean_text(v))
+                reasons.append(self.reasons.get((r, c), "未能确定该内容在表中的位置"))
+            if texts:
+                reason = "；".join(dict.fromkeys(reasons))
+                out.append(Unplaced(self.grid.line_of(r), "\t".join(texts), reason))
+        return out
+
+
+def is_footer(value: Any) -> bool:
+    k = L.key(value)
+    return bool(k) and k.startswith(FOOTER_PREFIXES)
+
+
+_NUMBER_TEXT = re.compile(r"^\d+(\.\d+)?$")
+
+
+def text_of(value: Any) -> str:
+    return L.clean_text(value)
+
+
+def find_title(cur: Cursor, rows: list[int]) -> None:
+    """Title and year: the first title-like cell near the top; the year from the title or
+    from a cell such as "(2022年度)" just below it."""
+    form = cur.form
+    hit = cur.find(L.is_title, rows[:12])
+    if hit:
+        form.title = cur.take("title", *hit)
+        year = L.year_in(form.title)
+        if year:
+            form.year = year
+            cur.source("year", *hit, cur.raw(*hit))
+            return
+    for r in rows[:12]:
+        for c in cur.grid.row_cols(r):
+            v = cur.raw(r, c)
+            k = L.key(v)
+            if k and len(k) <= 12 and L.year_in(v) and re.fullmatch(r"\(?\d{4}年度?\)?", k):
+                form.year = L.year_in(v)
+                cur.source("year", r, c, v)
+                cur.use(r, c)
+                return

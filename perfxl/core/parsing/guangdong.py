@@ -1,0 +1,242 @@
+"""Guangdong layout (市直部门整体预算绩效目标申报表): grid → Form.
+
+Blocks are found by their labels, never by address: the header labels (部门名称,
+财政供养人数, 基本支出 …) give their value in the next filled cell to the right; the task
+and indicator tables are located by their header rows, and each header row maps the
+columns of the rows under it (a repeated header starts a new segment with its own map).
+Indicator rows with empty 一级/二级 cells inherit them from the rows above (merged cells).
+Content is reproduced column by column, defects included: the rules judge it.
+"""
+
+from __future__ import annotations
+
+from perfxl.core.grid import Grid, is_blank
+from perfxl.core.model import Form, Indicator, Task
+from perfxl.core.parsing import labels as L
+from perfxl.core.parsing.common import Cursor, ParseResult, find_title, is_footer
+
+# A header row needs at least this many of its table's column labels.
+_TASK_HEADER_MIN = 3
+_GOAL_STOP = (L.TASKS_BLOCK + L.OTHER_TASKS + L.INDICATORS_BLOCK
+              + tuple(k for ks in L.TASK_COLUMNS.values() for k in ks)
+              + tuple(k for ks in L.INDICATOR_COLUMNS.values() for k in ks))
+
+
+def _header_map(grid: Grid, row: int, columns: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for c in grid.row_cols(row):
+        name = L.match_column(grid.get(row, c), columns)
+        if name and name not in found:
+            found[name] = c
+    return found
+
+
+def _is_task_header(grid: Grid, row: int) -> dict[str, int] | None:
+    m = _header_map(grid, row, L.TASK_COLUMNS)
+    return m if len(m) >= _TASK_HEADER_MIN else None
+
+
+def _is_indicator_header(grid: Grid, row: int) -> dict[str, int] | None:
+    m = _header_map(grid, row, L.INDICATOR_COLUMNS)
+    has_value = "annual_value" in m or "single_value" in m
+    return m if has_value and len({"level1", "level2", "name"} & m.keys()) >= 2 else None
+
+
+def _row_is_only(grid: Grid, row: int, keys: tuple[str, ...]) -> bool:
+    vals = [grid.get(row, c) for c in grid.row_cols(row)]
+    return bool(vals) and all(L.key(v) in keys for v in vals)
+
+
+def parse_guangdong(grid: Grid) -> ParseResult:
+    form = Form(layout="guangdong")
+    cur = Cursor(grid, form)
+    rows = grid.rows()
+    find_title(cur, rows)
+
+    task_header = next((r for r in rows if _is_task_header(grid, r)), None)
+    ind_header = next((r for r in rows if _is_indicator_header(grid, r)), None)
+    first_table = min((r for r in (task_header, ind_header) if r is not None), default=None)
+    head_rows = [r for r in rows if first_table is None or r < first_table]
+
+    _read_header(cur, head_rows)
+    _read_overall_goal(cur, rows)
+    if task_header is not None:
+        _read_tasks(cur, task_header)
+    _read_other_tasks(cur)
+    if ind_header is not None:
+        _read_indicators(cur, ind_header)
+    return ParseResult(form, cur.unplaced(L.is_guangdong_label))
+
+
+def _label_value(cur: Cursor, keys: tuple[str, ...], rows: list[int]) -> tuple[int, int] | None:
+    hit = cur.find(lambda v: L.key(v) in keys, rows)
+    if not hit:
+        return None
+    cur.use(*hit)
+    return cur.value_cell(*hit, L.is_guangdong_label)
+
+
+def _read_header(cur: Cursor, rows: list[int]) -> None:
+    form = cur.form
+    cell = _label_value(cur, L.DEPARTMENT, rows)
+    if cell:
+        form.department = cur.take("department", *cell)
+    cell = _label_value(cur, L.STAFF_COUNT, rows)
+    if cell:
+        form.staff_count = cur.take_amount("staff_count", *cell)
+    cell = _label_value(cur, L.SUB_UNITS, rows)
+    if cell:
+        form.sub_units = cur.take_amount("sub_units", *cell)
+    for name, keys in L.BUDGET_FIELDS.items():
+        cell = _label_value(cur, keys, rows)
+        if cell:
+            setattr(form.budget, name, cur.take_amount(f"budget.{name}", *cell))
+
+
+def _read_overall_goal(cur: Cursor, rows: list[int]) -> None:
+    grid = cur.grid
+    hit = cur.find(lambda v: L.key(v) in L.OVERALL_GOAL, rows)
+    if not hit:
+        return
+    r0, c0 = hit
+    cur.use(r0, c0)
+    cell = cur.value_cell(r0, c0, L.is_guangdong_label)
+    if not is_blank(grid.get(*cell)):
+        cur.form.overall_goal = cur.take("overall_goal", *cell)
+        return
+    # The text sits in the rows below (text extracts print the label as a heading).
+    parts, first = [], None
+    for r in rows:
+        if r <= r0:
+            continue
+        cols = grid.row_cols(r)
+        if any(L.key(grid.get(r, c)) in _GOAL_STOP for c in cols) or is_footer(grid.get(r, cols[0])):
+            break
+        for c in cols:
+            first = first or (r, c)
+            parts.append(cur.text(r, c))
+            cur.use(r, c)
+    if first:
+        cur.form.overall_goal = "\n".join(parts)
+        raw = grid.get(*first) if len(parts) == 1 else cur.form.overall_goal
+        cur.source("overall_goal", *first, raw)
+    else:
+        cur.source("overall_goal", *cell, None)
+
+
+def _aligned(grid: Grid, row: int, cols: dict[str, int]) -> dict[str, int]:
+    """Column map for one data row. Text extracts may carry a stray leading cell (a merged
+    side label such as 绩效指标 printed on the row): a row wider than its header is
+    right-aligned to it."""
+    if not grid.ragged:
+        return cols
+    last = max(cols.values())
+    extra = grid.row_end(row) - last
+    if extra <= 0:
+        return cols
+    return {k: c + extra for k, c in cols.items()}
+
+
+def _segment_rows(cur: Cursor, header: int, is_header, stop) -> list[tuple[int, dict[str, int]]]:
+    """Data rows under ``header`` with the column map in force for each; repeated headers
+    start a new segment and are consumed."""
+    grid = cur.grid
+    cols = is_header(grid, header)
+    for c in grid.row_cols(header):
+        cur.use(header, c)
+    out = []
+    for r in grid.rows():
+        if r <= header:
+            continue
+        again = is_header(grid, r)
+        if again:
+            cols = again
+            for c in grid.row_cols(r):
+                cur.use(r, c)
+            continue
+        if stop(r):
+            break
+        out.append((r, cols))
+    return out
+
+
+def _read_tasks(cur: Cursor, header: int) -> None:
+    grid = cur.grid
+
+    def stop(r: int) -> bool:
+        first = grid.get(r, grid.row_cols(r)[0])
+        return (_is_indicator_header(grid, r) is not None or L.key(first) in L.OTHER_TASKS
+                or is_footer(first)
+                or (L.key(first) in L.INDICATORS_BLOCK and len(grid.row_cols(r)) > 1))
+
+    for r, cols in _segment_rows(cur, header, _is_task_header, stop):
+        if _row_is_only(grid, r, L.TASKS_BLOCK):
+            cur.use(r, grid.row_cols(r)[0])
+            continue
+        cols = _aligned(grid, r, cols)
+        if all(is_blank(grid.get(r, c)) for c in cols.values()):
+            continue
+        i = len(cur.form.tasks)
+        task = Task()
+        for name, c in cols.items():
+            path = f"tasks[{i}].{name}"
+            if name == "amount":
+                task.amount = cur.take_amount(path, r, c)
+            else:
+                setattr(task, name, cur.take(path, r, c))
+        cur.form.tasks.append(task)
+
+
+def _read_other_tasks(cur: Cursor) -> None:
+    hit = cur.find(lambda v: L.key(v) in L.OTHER_TASKS)
+    if not hit:
+        return
+    cur.use(*hit)
+    cell = cur.value_cell(*hit, L.is_guangdong_label)
+    cur.form.other_tasks = cur.take("other_tasks", *cell)
+
+
+def _read_indicators(cur: Cursor, header: int) -> None:
+    grid, form = cur.grid, cur.form
+    first_map = _is_indicator_header(grid, header) or {}
+    form.value_columns = 2 if "period_value" in first_map else 1
+
+    def stop(r: int) -> bool:
+        first = grid.get(r, grid.row_cols(r)[0])
+        return is_footer(first) or L.key(first) in L.OTHER_TASKS
+
+    inherited: dict[str, tuple[str, int, int]] = {}
+    for r, cols in _segment_rows(cur, header, _is_indicator_header, stop):
+        cols = _aligned(grid, r, cols)
+        value_cols = {k: c for k, c in cols.items() if k not in ("level1", "level2")}
+        if all(is_blank(grid.get(r, c)) for c in value_cols.values()):
+            continue  # an empty template row, or a side label alone
+        for c in grid.row_cols(r):
+            if c < min(cols.values()) and L.key(grid.get(r, c)) in L.INDICATORS_BLOCK:
+                cur.use(r, c)
+        i = len(form.indicators)
+        ind = Indicator()
+        for level in ("level1", "level2"):
+            c = cols.get(level)
+            if c is None:
+                continue
+            path = f"indicators[{i}].{level}"
+            raw = grid.get(r, c)
+            if not is_blank(raw):
+                setattr(ind, level, cur.take(path, r, c))
+                inherited[level] = (getattr(ind, level), r, c)
+                if level == "level1":
+                    inherited.pop("level2", None)
+            elif level in inherited:
+                value, rr, cc = inherited[level]
+                setattr(ind, level, value)
+                cur.source(path, rr, cc, grid.get(rr, cc))
+            else:
+                cur.source(path, r, c, None)
+        for name in ("name", "annual_value", "period_value"):
+            c = cols.get(name)
+            if name == "annual_value" and c is None:
+                c = cols.get("single_value")
+            if c is not None:
+                setattr(ind, name, cur.take(f"indicators[{i}].{name}", r, c))
+        form.indicators.append(ind)

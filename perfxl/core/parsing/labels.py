@@ -1,0 +1,190 @@
+"""Form labels and their real-world spellings.
+
+A label is compared by its *key*: NFKC-folded (full-width brackets, colons and digits
+become ASCII), with all white space, markdown emphasis and trailing colons removed, so
+``年度重点工作  任务``, ``预算金额（万元）`` and ``**总体绩效目标**`` match their canonical
+spelling. To support a new variant, add its spelling to the tuple of its field below.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+_DROP = re.compile(r"[\s*#“”\"'‘’「」:]+")
+
+
+def key(value: Any) -> str:
+    """The comparison key of a cell's text ('' for blanks and numbers)."""
+    if value is None or isinstance(value, (int, float)):
+        return ""
+    s = unicodedata.normalize("NFKC", str(value))
+    return _DROP.sub("", s)
+
+
+def clean_text(value: Any) -> str:
+    """A text cell as the model stores it: stripped, markdown heading marks removed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    s = str(value).strip()
+    s = re.sub(r"^#{1,6}\s+", "", s)
+    m = re.fullmatch(r"\*\*(.+)\*\*", s, flags=re.S)
+    return (m.group(1) if m else s).strip()
+
+
+def _keys(*spellings: str) -> tuple[str, ...]:
+    return tuple(key(s) for s in spellings)
+
+
+# --- Guangdong (市直部门整体预算绩效目标申报表 / 市级部门整体预算绩效目标表) ---------------
+DEPARTMENT = _keys("部门名称", "单位名称", "部门(单位)名称")
+BASIC_INFO = _keys("基本信息")
+STAFF_COUNT = _keys("财政供养人数", "财政供养人员数")
+SUB_UNITS = _keys("下属二级单位数", "下属单位数")
+BUDGET_BLOCK = _keys("预算整体情况", "预算整体情况(万元)")
+BUDGET_HEADERS = _keys(
+    "部门预算支出", "预算金额(万元)", "预算金额", "预算来源", "收入来源", "事业发展性支出",
+    "按预算级次划分",
+)
+BUDGET_FIELDS: dict[str, tuple[str, ...]] = {
+    "basic": _keys("基本支出"),
+    "project": _keys("项目支出"),
+    "fiscal": _keys("财政拨款"),
+    "other": _keys("其他资金"),
+    "special_fund": _keys("财政专项资金"),
+    "other_development": _keys("其他事业发展性支出"),
+    "own_level": _keys("本级使用资金", "省本级使用资金", "市本级使用资金", "县本级使用资金",
+                       "区本级使用资金"),
+    "transfer": _keys("拟用于对下转移支付资金", "对下转移支付资金"),
+}
+OVERALL_GOAL = _keys("总体绩效目标", "部门整体绩效目标")
+TASKS_BLOCK = _keys("年度重点工作任务", "年度主要任务")
+TASK_COLUMNS: dict[str, tuple[str, ...]] = {
+    "name": _keys("任务名称"),
+    "content": _keys("主要实施内容", "主要内容"),
+    "amount": _keys("拟投入资金(万元)", "拟投入资金", "拟投入资金(元)"),
+    "goal": _keys("期望达到的目标", "预期达到的目标"),
+}
+OTHER_TASKS = _keys("其他需完成的任务(可选填)", "其他需完成的任务", "其他需要完成的任务(可选填)",
+                    "其他需要完成的任务")
+INDICATORS_BLOCK = _keys("绩效指标")
+INDICATOR_COLUMNS: dict[str, tuple[str, ...]] = {
+    "level1": _keys("一级指标"),
+    "level2": _keys("二级指标"),
+    "name": _keys("三级指标"),
+    "annual_value": _keys("年度指标值"),
+    "period_value": _keys("实施周期指标值"),
+    "single_value": _keys("指标值"),
+}
+
+# --- Shandong (部门预算整体绩效目标表) ---------------------------------------------------
+SD_TOTAL = _keys("部门整体预算总额", "部门预算总额")
+SD_STRATEGY = _keys("战略目标")
+# Header amounts are written as "1.资金来源：（1）财政拨款": matched by their ending.
+SD_BUDGET_ENDINGS: dict[str, tuple[str, ...]] = {
+    "fiscal": _keys("财政拨款"),
+    "other": _keys("其他资金"),
+    "basic": _keys("基本支出"),
+    "project": _keys("项目支出"),
+}
+SD_COLUMNS: dict[str, tuple[str, ...]] = {
+    "duty_no": _keys("职责序号", "序号"),
+    "duty": _keys("部门职责"),
+    "goal": _keys("职责目标"),
+    "name": _keys("绩效指标"),
+    "explanation": _keys("指标解释"),
+    "annual_value": _keys("年度指标值"),  # also "2021年度指标值", see match_sd_column
+    "reference": _keys("指标参考值"),
+    "note": _keys("备注"),  # "备注 (标准值和历史值均无的原因/…)"
+    "activity": _keys("工作活动"),
+    "project": _keys("预算项目"),
+}
+SD_SUBHEADERS = _keys("标准值", "历史值", "来源", "前三年均值", "上年值", "规划值")
+
+_YEAR_PREFIX = re.compile(r"^\d{4}年度?")
+
+
+def is_one_of(value: Any, keys: tuple[str, ...]) -> bool:
+    return key(value) in keys
+
+
+def ends_with_one_of(value: Any, keys: tuple[str, ...]) -> bool:
+    k = key(value)
+    return bool(k) and any(k.endswith(x) for x in keys)
+
+
+def match_sd_column(value: Any) -> str | None:
+    """Which Shandong matrix column a header cell names."""
+    k = key(value)
+    if not k:
+        return None
+    if k.startswith("备注"):
+        return "note"
+    stripped = _YEAR_PREFIX.sub("", k)
+    if stripped in ("年度指标值", "指标值") and k != stripped or k == "年度指标值":
+        return "annual_value"
+    for name, keys in SD_COLUMNS.items():
+        if k in keys:
+            return name
+    return None
+
+
+def match_sd_subheader(value: Any) -> str | None:
+    """Which 指标参考值 sub-column a header cell names."""
+    k = key(value)
+    if not k:
+        return None
+    if "规划值" in k:
+        return "plan_value"
+    if "均值" in k:
+        return "avg3"
+    if k == "上年值":
+        return "last_year"
+    if k == "来源":
+        return "source"
+    if k.endswith("标准值") and k != "标准值":
+        return "std_value"
+    if k == "标准值":
+        return "standard"
+    if k == "历史值":
+        return "history"
+    return None
+
+
+def match_column(value: Any, columns: dict[str, tuple[str, ...]]) -> str | None:
+    k = key(value)
+    for name, keys in columns.items():
+        if k in keys:
+            return name
+    return None
+
+
+def is_title(value: Any) -> bool:
+    k = key(value)
+    return "绩效目标" in k and (k.endswith("表") or "申报表" in k) and len(k) <= 40
+
+
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def year_in(value: Any) -> int | None:
+    if value is None:
+        return None
+    m = _YEAR.search(unicodedata.normalize("NFKC", str(value)))
+    return int(m.group(1)) if m else None
+
+
+ALL_GUANGDONG_LABELS = frozenset(
+    DEPARTMENT + BASIC_INFO + STAFF_COUNT + SUB_UNITS + BUDGET_BLOCK + BUDGET_HEADERS
+    + OVERALL_GOAL + TASKS_BLOCK + OTHER_TASKS + INDICATORS_BLOCK
+    + tuple(k for ks in BUDGET_FIELDS.values() for k in ks)
+    + tuple(k for ks in TASK_COLUMNS.values() for k in ks)
+    + tuple(k for ks in INDICATOR_COLUMNS.values() for k in ks)
+)
+
+
+def is_guangdong_label(value: Any) -> bool:
+    return key(value) in ALL_GUANGDONG_LABELS

@@ -1,0 +1,148 @@
+"""Text extracts of published forms (PDF or web tables copied as text) → Form.
+
+A text extract is a grid in disguise: one line per table row, cells separated by tabs,
+blank cells as empty fields. ``text_to_grid`` rebuilds that grid (row = line number, so
+every cell address names its line) and mends what copying breaks:
+
+- a label broken over lines ("年度重点工作  " / "任务") is joined back into one cell;
+- markdown marks (``###``, ``**…**``) that some converters add are ignored;
+- a line without tabs whose cells are separated by runs of spaces is split on them;
+- a cell holding a label and its amount run together ("基本支出4120.17") is split.
+
+The grid then goes through the same layout parsers as a workbook. Whatever the parser
+could not place is returned with its line number and the reason, never dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from perfxl.core.findings import FormReadError
+from perfxl.core.grid import Grid, is_blank
+from perfxl.core.model import Form
+from perfxl.core.parsing import NotAForm, parse_grid
+from perfxl.core.parsing import labels as L
+from perfxl.core.parsing.detect import _GUANGDONG, _SHANDONG
+from perfxl.core.values import parse_amount
+
+SHEET = "导入文本"
+_KNOWN = frozenset(_GUANGDONG | _SHANDONG | L.ALL_GUANGDONG_LABELS)
+_SPACE_RUN = re.compile(r"[ \u3000]{2,}")
+_AMOUNT_LABELS = tuple(k for ks in L.BUDGET_FIELDS.values() for k in ks) + L.SD_TOTAL
+_LABEL_AMOUNT = re.compile(r"^(?P<label>\D+?)\s*(?P<amount>-?\d[\d,]*(?:\.\d+)?\s*(?:万元|元)?)$")
+_AMOUNT_PATHS = ("budget.", "staff_count", "sub_units")
+
+
+@dataclass
+class ImportResult:
+    form: Form
+    unplaced: list[tuple[int, str, str]] = field(default_factory=list)  # (line, text, reason)
+    summary: str = ""
+
+
+def _split_line(line: str) -> list[str]:
+    if "\t" not in line and _SPACE_RUN.search(line.strip()):
+        return _SPACE_RUN.split(line.strip())
+    return line.split("\t")
+
+
+def _split_label_amount(cell: str) -> list[str]:
+    m = _LABEL_AMOUNT.match(cell.strip())
+    if m and L.key(m.group("label")) in _AMOUNT_LABELS:
+        return [m.group("label").strip(), m.group("amount").strip()]
+    return [cell]
+
+
+def text_to_grid(text: str, sheet: str = SHEET) -> Grid:
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").split("\n")
+    rows: dict[int, list[str]] = {}
+    skip: set[int] = set()
+    for i, line in enumerate(lines):
+        n = i + 1
+        if n in skip or not line.strip():
+            continue
+        if "\t" not in line and L.key(line) not in _KNOWN:
+            joined = _join_broken_label(lines, i)
+            if joined:
+                label, used = joined
+                rows[n] = [label]
+                skip.update(used)
+                continue
+        cells: list[str] = []
+        for cell in _split_line(line):
+            cells.extend(_split_label_amount(cell))
+        rows[n] = cells
+    grid_cells = {}
+    for n, cells in rows.items():
+        for c, value in enumerate(cells, start=1):
+            if not is_blank(value):
+                grid_cells[(n, c)] = value.strip()
+    return Grid(sheet=sheet, cells=grid_cells, ragged=True)
+
+
+def _join_broken_label(lines: list[str], i: int) -> tuple[str, set[int]] | None:
+    """A label that copying broke over two or three tab-free lines (blank lines between
+    are tolerated): return the joined label and the line numbers it consumed."""
+    parts, used = [lines[i].strip()], set()
+    j = i + 1
+    while j < len(lines) and len(parts) < 3:
+        line = lines[j]
+        if not line.strip():
+            j += 1
+            continue
+        if "\t" in line or len(line.strip()) > 12:
+            return None
+        parts.append(line.strip())
+        used.add(j + 1)
+        if L.key("".join(parts)) in _KNOWN:
+            return "".join(parts), used
+        j += 1
+    return None
+
+
+def import_text(text: str, layout: str = "auto", name: str = "") -> ImportResult:
+    """Parse a text extract. Raises FormReadError when no form can be recognised."""
+    grid = text_to_grid(text)
+    if not grid.cells:
+        raise FormReadError(name, "文本为空，没有可导入的内容。")
+    try:
+        result = parse_grid(grid, None if layout == "auto" else layout)
+    except NotAForm:
+        raise FormReadError(name, "未能识别表格类型：文本中没有找到申报表的标签"
+                                  "（如“部门名称”“绩效指标”“职责序号”）。") from None
+    form = result.form
+    form.file = name
+    unplaced = [(u.row, u.text, u.reason) for u in result.unplaced]
+    for path, src in form.sources.items():
+        if path.startswith(_AMOUNT_PATHS) or path.endswith(".amount"):
+            if not is_blank(src.raw) and parse_amount(src.raw).value is None:
+                line = int(re.sub(r"^[A-Z]+", "", src.cell))
+                unplaced.append((line, str(src.raw), f"“{path}”的金额无法识别"))
+    unplaced.sort(key=lambda u: u[0])
+    return ImportResult(form, unplaced, summarize(form, unplaced))
+
+
+def summarize(form: Form, unplaced: list[tuple[int, str, str]]) -> str:
+    layout = {"guangdong": "广东样式", "shandong": "山东样式"}.get(form.layout, form.layout)
+    b = form.budget
+    amounts = [b.basic, b.project, b.fiscal, b.other]
+    if form.layout == "guangdong":
+        amounts += [b.special_fund, b.other_development, b.own_level, b.transfer]
+    else:
+        amounts.append(b.declared_total)
+    got = sum(a is not None for a in amounts)
+    lines = [
+        f"已识别：{layout}，部门“{form.department or '（未识别）'}”，年度 {form.year or '（未识别）'}。",
+        f"已导入：预算金额 {got}/{len(amounts)} 项，"
+        + (f"重点工作任务 {len(form.tasks)} 项，" if form.layout == "guangdong" else "")
+        + f"绩效指标 {len(form.indicators)} 行，"
+        + ("总体绩效目标" if form.layout == "guangdong" else "战略目标")
+        + ("已导入。" if form.overall_goal else "未找到。"),
+    ]
+    if unplaced:
+        lines.append(f"未能导入 {len(unplaced)} 处内容，已列入“导入说明”工作表：")
+        lines += [f"  第 {n} 行：{reason}：{text[:40]}" for n, text, reason in unplaced]
+    else:
+        lines.append("所有内容均已导入。")
+    return "\n".join(lines)

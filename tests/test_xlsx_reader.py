@@ -1,0 +1,275 @@
+"""Workbooks → Form: relabelled/shifted Guangdong variants, both engines, hostile files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from perfxl.adapters.xlsx_reader import load_grids, read_form
+from perfxl.core.findings import FormReadError
+from perfxl.core.textimport import import_text
+from tests._workbooks import (guangdong_rows, insert_column, with_entity_bomb, write_cfb,
+                              write_lying_bomb, write_ratio_bomb, write_rows)
+from tests.conftest import GUANGDONG_SEED, ROOT, SHANDONG_SEED
+
+
+@pytest.fixture(scope="module")
+def seed_form():
+    return import_text(GUANGDONG_SEED.read_text("utf-8")).form
+
+
+@pytest.fixture(scope="module")
+def canonical(tmp_path_factory, seed_form):
+    path = tmp_path_factory.mktemp("gd") / "canonical.xlsx"
+    rows, merges = guangdong_rows(seed_form)
+    return write_rows(path, rows, merges)
+
+
+def _expected(seed_form, **changes):
+    d = seed_form.to_dict()
+    d.update(changes)
+    return d
+
+
+@pytest.mark.parametrize("engine", ["calamine", "openpyxl"])
+def test_canonical_workbook(canonical, seed_form, engine):
+    form = read_form(canonical, engine=engine)
+    assert form.to_dict() == seed_form.to_dict()
+    assert form.file == str(canonical)
+    src = form.sources
+    assert src["department"].cell == "B3"
+    assert src["staff_count"].cell == "C4" and src["staff_count"].raw is None
+    assert src["budget.basic"].cell == "C6" and src["budget.basic"].raw == 4120.17
+    assert src["tasks[0].amount"].cell == "D13"
+    # merged 一级 cell: value only in its top-left cell, inherited below
+    assert src["indicators[1].level1"].cell == "B23"
+    assert src["indicators[1].level2"].cell == "C24"
+
+
+def test_engines_agree(canonical):
+    a, b = read_form(canonical, engine="calamine"), read_form(canonical, engine="openpyxl")
+    assert a.to_dict() == b.to_dict()
+    assert a.sources == b.sources
+    ga, gb = load_grids(canonical, engine="calamine"), load_grids(canonical, engine="openpyxl")
+    assert ga[0].cells == gb[0].cells
+    assert sorted(ga[0].merged, key=str) == sorted(gb[0].merged, key=str)
+
+
+VARIANT_LABELS = {
+    "财政供养人数": "财政供养人员数",
+    "预算来源": "收入来源",
+    "省本级使用资金": "市本级使用资金",
+    "拟投入资金(万元)": "拟投入资金（万元）",
+    "年度重点工作任务": "年度重点工作  任务",
+    "部门名称": "部门名称：",
+    "总体绩效目标": " 总体绩效目标 ",
+}
+
+
+def test_relabelled_variant(tmp_path, seed_form):
+    rows, merges = guangdong_rows(seed_form, labels=VARIANT_LABELS)
+    form = read_form(write_rows(tmp_path / "v.xlsx", rows, merges))
+    assert form.to_dict() == seed_form.to_dict()
+
+
+def test_one_value_column(tmp_path, seed_form):
+    rows, merges = guangdong_rows(seed_form, value_columns=1)
+    form = read_form(write_rows(tmp_path / "v.xlsx", rows, merges))
+    assert form.value_columns == 1
+    assert [i.annual_value for i in form.indicators] == [i.annual_value for i in seed_form.indicators]
+    assert all(i.period_value == "" for i in form.indicators)
+    assert form.sources["indicators[0].annual_value"].cell.startswith("E")
+
+
+def test_optional_row_and_blank_rows(tmp_path, seed_form):
+    rows, merges = guangdong_rows(seed_form, other_tasks="配合完成市委市政府交办的其他任务。",
+                                  blank_rows=True)
+    form = read_form(write_rows(tmp_path / "v.xlsx", rows, merges))
+    assert form.other_tasks == "配合完成市委市政府交办的其他任务。"
+    expected = _expected(seed_form, other_tasks="配合完成市委市政府交办的其他任务。")
+    assert form.to_dict() == expected
+
+
+def test_inserted_column_and_rows(tmp_path, seed_form):
+    rows, merges = guangdong_rows(seed_form, blank_rows=True)
+    rows, merges = insert_column(rows, merges, at=0)
+    rows = [["填报单位：（盖章）"], []] + rows  # rows inserted above the form
+    merges = [_shift_rows(m, 2) for m in merges]
+    form = read_form(write_rows(tmp_path / "v.xlsx", rows, merges))
+    assert form.to_dict() == seed_form.to_dict()
+    assert form.sources["budget.basic"].cell == "D10"
+
+
+def _shift_rows(ref: str, n: int) -> str:
+    import re
+    return re.sub(r"([A-Z]+)(\d+)", lambda m: f"{m.group(1)}{int(m.group(2)) + n}", ref)
+
+
+def test_unmerged_repeated_levels(tmp_path, seed_form):
+    rows, merges = guangdong_rows(seed_form, merge_levels=False)
+    form = read_form(write_rows(tmp_path / "v.xlsx", rows, merges))
+    assert form.to_dict() == seed_form.to_dict()
+
+
+def test_form_on_second_sheet(tmp_path, seed_form):
+    rows, merges = guangdong_rows(seed_form)
+    path = write_rows(tmp_path / "v.xlsx", [["说明"], ["本工作簿包含申报表"]], [], sheet="说明",
+                      extra_sheets=None)
+    wb = openpyxl.load_workbook(path)
+    ws = wb.create_sheet("申报表")
+    for r in rows:
+        ws.append(r)
+    for m in merges:
+        ws.merge_cells(m)
+    wb.save(path)
+    form = read_form(path)
+    assert form.department == "惠州市司法局"
+    assert form.sources["department"].sheet == "申报表"
+
+
+def test_source_file_untouched(canonical):
+    before = canonical.read_bytes()
+    read_form(canonical)
+    read_form(canonical, engine="openpyxl")
+    assert canonical.read_bytes() == before
+
+
+def test_shandong_workbook_from_grid(tmp_path):
+    """A Shandong form typed into a workbook column by column reads back as the import."""
+    from perfxl.core.textimport import text_to_grid
+    text = SHANDONG_SEED.read_text("utf-8")
+    grid = text_to_grid(text)
+    rows = [[grid.get(r, c) for c in range(1, grid.max_col + 1)] for r in range(1, 20)]
+    path = write_rows(tmp_path / "sd.xlsx", rows)
+    form = read_form(path)
+    assert form.layout == "shandong"
+    assert (form.department, form.year, form.budget.declared_total) == ("临沂市司法局", 2021, 2794.05)
+    assert (form.budget.fiscal, form.budget.other) == (2690.54, 103.51)
+    assert form.indicators[0].standard.source == "市委、市纪委文件要求"
+    # A workbook is read through its own header: this segment's header has one 来源
+    # column, so 上年值 is the cell under "上年值" (J), whatever the text import inferred.
+    assert form.sources["indicators[4].history.last_year"].cell == "J15"
+    assert form.indicators[4].history.last_year == "18"
+    assert form.sources["indicators[4].history.source"].cell == "K15"
+
+
+# --- files that are not readable forms ------------------------------------------------
+
+def _error(path: Path, engine: str = "auto") -> FormReadError:
+    with pytest.raises(FormReadError) as exc:
+        read_form(path, engine=engine)
+    assert str(path) in str(exc.value)
+    return exc.value
+
+
+def test_not_a_zip(tmp_path):
+    p = tmp_path / "文本.xlsx"
+    p.write_text("这不是工作簿", "utf-8")
+    assert "不是 Excel 工作簿" in _error(p).message
+
+
+def test_corrupt_zip(tmp_path, canonical):
+    p = tmp_path / "坏.xlsx"
+    data = canonical.read_bytes()
+    p.write_bytes(data[: len(data) // 2])
+    assert "损坏" in _error(p).message
+
+
+def test_corrupt_member(tmp_path, canonical):
+    p = tmp_path / "坏2.xlsx"
+    data = bytearray(canonical.read_bytes())
+    with zipfile.ZipFile(canonical) as zf:
+        info = zf.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for k in range(start + 10, start + 60):
+        data[k] ^= 0x5A
+    p.write_bytes(bytes(data))
+    assert "损坏" in _error(p).message
+
+
+def test_empty_file(tmp_path):
+    p = tmp_path / "空文件.xlsx"
+    p.write_bytes(b"")
+    assert "空" in _error(p).message
+
+
+def test_empty_workbook(tmp_path):
+    p = tmp_path / "空.xlsx"
+    openpyxl.Workbook().save(p)
+    for engine in ("calamine", "openpyxl"):
+        assert "空" in _error(p, engine).message
+
+
+def test_unrelated_spreadsheet(tmp_path):
+    p = write_rows(tmp_path / "工资表.xlsx", [["姓名", "工资"], ["张三", 5000], ["李四", 6000]])
+    assert "不是部门整体预算绩效目标表" in _error(p).message
+
+
+def test_password_protected(tmp_path):
+    import olefile
+    p = write_cfb(tmp_path / "加密.xlsx", ["EncryptionInfo", "EncryptedPackage"])
+    with olefile.OleFileIO(str(p)) as ole:  # a real compound file
+        assert ole.exists("EncryptedPackage")
+    assert "加密" in _error(p).message
+
+
+def test_legacy_xls(tmp_path):
+    p = write_cfb(tmp_path / "旧表.xls", ["Workbook"])
+    assert ".xls" in _error(p).message
+
+
+def test_zip_bomb_ratio(tmp_path):
+    p = write_ratio_bomb(tmp_path / "炸弹.xlsx")
+    assert "压缩炸弹" in _error(p).message
+
+
+def test_zip_bomb_lying_headers(tmp_path, canonical):
+    p = write_lying_bomb(canonical, tmp_path / "炸弹2.xlsx")
+    msg = _error(p).message
+    assert "压缩炸弹" in msg or "损坏" in msg
+
+
+@pytest.mark.parametrize("member", ["xl/workbook.xml", "xl/worksheets/sheet1.xml"])
+def test_entity_bomb(tmp_path, canonical, member):
+    p = with_entity_bomb(canonical, tmp_path / "实体.xlsx", member)
+    assert "DTD" in _error(p).message
+
+
+def test_missing_file(tmp_path):
+    assert "不存在" in _error(tmp_path / "没有.xlsx").message
+
+
+# --- CLI -------------------------------------------------------------------------------
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "perfxl", *args], capture_output=True,
+                          text=True, cwd=ROOT, timeout=60)
+
+
+def test_cli_read_json(canonical, seed_form):
+    import json
+    r = _cli("read", str(canonical), "--format", "json")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data == json.loads(json.dumps(seed_form.to_dict()))
+    assert list(data) == list(seed_form.to_dict())
+
+
+def test_cli_read_text(canonical):
+    r = _cli("read", str(canonical))
+    assert r.returncode == 0 and "惠州市司法局" in r.stdout and "609.00" in r.stdout
+
+
+def test_cli_read_unreadable_exits_2(tmp_path, canonical):
+    bad = tmp_path / "坏.xlsx"
+    bad.write_bytes(b"PK\x03\x04garbage")
+    bomb = with_entity_bomb(canonical, tmp_path / "实体.xlsx")
+    for p in (bad, bomb, tmp_path / "没有.xlsx"):
+        r = _cli("read", str(p), "--format", "json")
+        assert r.returncode == 2
+        assert str(p) in r.stderr and "Traceback" not in r.stderr and r.stdout == ""
