@@ -1,0 +1,133 @@
+"""``perfxl library``: search the indicator library, export it, check a custom one."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from perfxl.core.library import Library, LibraryIssue, search
+from perfxl.core.library.model import AREAS
+
+NAME = "library"
+HELP = "指标库：检索指标、导出可编辑的指标库、检查自定义指标库"
+
+
+def add_library_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--library", action="append", default=[], metavar="文件",
+                   help="自定义指标库（.xlsx 或 .tsv），可多次指定；默认与内置指标库合并")
+    p.add_argument("--replace", action="store_true", help="只用自定义指标库，不使用内置指标库")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="library_command", metavar="子命令")
+    p = sub.add_parser("search", help="按关键词、类别和领域检索指标", description="按关键词、类别和领域检索指标")
+    p.add_argument("query", nargs="*", help="关键词（可输入词的一部分，如“法援”“满意”）")
+    p.add_argument("--area", action="append", default=[], metavar="领域",
+                   help=f"适用领域，可多次指定（{'、'.join(AREAS)}）")
+    p.add_argument("--level1", action="append", default=[], metavar="一级指标")
+    p.add_argument("--level2", action="append", default=[], metavar="二级指标")
+    p.add_argument("--limit", type=int, default=20, metavar="N", help="最多显示的条数（默认 20，0 为不限）")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    add_library_options(p)
+    p.set_defaults(_sub=_search)
+
+    p = sub.add_parser("export", help="把指标库导出为可在 Excel 中编辑的工作簿", description="把指标库导出为可在 Excel 中编辑的工作簿")
+    p.add_argument("-o", "--output", required=True, metavar="文件.xlsx")
+    p.add_argument("--area", action="append", default=[], metavar="领域", help="只导出这些领域的指标")
+    add_library_options(p)
+    p.set_defaults(_sub=_export)
+
+    p = sub.add_parser("check", help="检查自定义指标库，列出有问题的行号和原因", description="检查自定义指标库，列出有问题的行号和原因")
+    p.add_argument("files", nargs="+", metavar="文件")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(_sub=_check)
+
+
+
+def run(args: argparse.Namespace) -> int:
+    if not getattr(args, "_sub", None):
+        print("请指定子命令：search、export 或 check（perfxl library -h 查看帮助）", file=sys.stderr)
+        return 2
+    return args._sub(args)
+
+
+def print_issues(file: str, issues: list[LibraryIssue], stream=None) -> None:
+    for issue in issues:
+        print(f"{file}：{issue}", file=stream or sys.stderr)
+
+
+def error_rows(issues: list[LibraryIssue]) -> int:
+    return len({i.row for i in issues if i.severity == "error"})
+
+
+def open_library(args: argparse.Namespace) -> Library:
+    """The library the options ask for; custom files' problems go to stderr."""
+    from perfxl.adapters.library_xlsx import load_libraries
+
+    library, issues, overridden = load_libraries(args.library, replace=args.replace)
+    for file, file_issues in issues.items():
+        print_issues(file, file_issues)
+        skipped = error_rows(file_issues)
+        if skipped:
+            print(f"{file}：{skipped} 行有错误，未载入（用 perfxl library check 查看）", file=sys.stderr)
+    if overridden:
+        print(f"自定义指标库覆盖了内置指标：{'、'.join(overridden)}", file=sys.stderr)
+    return library
+
+
+def _search(args: argparse.Namespace) -> int:
+    library = open_library(args)
+    hits = search(library, " ".join(args.query), areas=args.area, level1=args.level1,
+                  level2=args.level2, limit=args.limit or None)
+    if args.format == "json":
+        json.dump([h.to_dict() for h in hits], sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    if not hits:
+        print("没有找到匹配的指标。")
+        return 0
+    for h in hits:
+        ind = h.indicator
+        print(f"{ind.id}\t{ind.name}\t{ind.target}")
+        meta = [f"{ind.level1} / {ind.level2}", ind.area]
+        if ind.source:
+            meta.append(ind.source)
+        if h.score:
+            meta.append(f"得分 {h.score:.2f}")
+        print("\t" + " · ".join(meta))
+        if ind.definition:
+            print(f"\t{ind.definition}")
+    print(f"共 {len(hits)} 条。")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from perfxl.adapters.library_xlsx import write_library
+
+    library = open_library(args)
+    if args.area:
+        library = library.filtered(lambda i: i.area in set(args.area))
+    out = write_library(library, args.output)
+    print(f"已导出 {len(library)} 条指标到 {out}")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from perfxl.adapters.library_xlsx import read_library
+
+    report, failed = [], False
+    for file in args.files:
+        result = read_library(file)
+        failed = failed or bool(result.errors)
+        report.append({"file": file, "indicators": len(result.library),
+                       "issues": [i.to_dict() for i in result.issues]})
+        if args.format == "text":
+            print_issues(file, result.issues, sys.stdout)
+            errors = error_rows(result.issues)
+            status = f"{errors} 行有错误，未载入" if errors else "没有错误"
+            print(f"{file}：有效指标 {len(result.library)} 条，{status}。")
+    if args.format == "json":
+        json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    return 1 if failed else 0
