@@ -216,3 +216,19 @@ def test_unrecognisable_text_raises():
 
 def test_layout_forced(gd_text):
     assert import_text(gd_text, layout="guangdong").form.layout == "guangdong"
+
+
+def test_line_broken_inside_cells(gd_text):
+    base = import_text(gd_text).form.to_dict()
+    broken = gd_text.replace("\t年度指标值\t", "\t年度指\n标值\t", 1)
+    broken = broken.replace("规范完善市政府行政复议受理中心受理流程，拓宽复议申请渠道，推动",
+                            "规范完善市政府行政复议受理中心受理流程，\n拓宽复议申请渠道，推动", 1)
+    r = import_text(broken)
+    assert r.form.to_dict() == base
+    assert r.unplaced == []
+
+
+def test_year_prefixed_value_header(gd_text):
+    text = gd_text.replace("\t年度指标值\t", "\t2022年度指标值\t", 1)
+    ind = import_text(text).form.indicators
+    assert ind[0].annual_value == "≥2场" and ind[0].period_value == "≥2场"

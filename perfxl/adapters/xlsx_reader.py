@@ -41,17 +41,16 @@ def read_form(path: str | os.PathLike[str], *, engine: str = "auto") -> Form:
     grids = load_grids(path, engine=engine)
     if not any(g.cells for g in grids):
         raise FormReadError(name, "工作簿是空的：没有任何单元格内容。")
-    best, best_score = None, 0
+    best, best_layout, best_score = None, None, 0
     for grid in grids:
-        layout = detect.detect_layout(grid)
-        if layout:
-            score = max(detect.scores(grid).values())
-            if score > best_score:
-                best, best_score = grid, score
+        scores = detect.scores(grid)
+        layout = detect.layout_from_scores(scores)
+        if layout and scores[layout] > best_score:
+            best, best_layout, best_score = grid, layout, scores[layout]
     if best is None:
         raise FormReadError(name, "不是部门整体预算绩效目标表：工作簿中没有找到申报表的标签"
                                   "（如“部门名称”“绩效指标”“职责序号”）。")
-    form = parse_grid(best).form
+    form = parse_grid(best, best_layout).form
     form.file = name
     return form
 

@@ -73,12 +73,66 @@ def text_to_grid(text: str, sheet: str = SHEET) -> Grid:
         for cell in _split_line(line):
             cells.extend(_split_label_amount(cell))
         rows[n] = cells
+    _join_broken_rows(rows)
     grid_cells = {}
     for n, cells in rows.items():
         for c, value in enumerate(cells, start=1):
             if not is_blank(value):
                 grid_cells[(n, c)] = value.strip()
     return Grid(sheet=sheet, cells=grid_cells, ragged=True)
+
+
+_TABLE_COLUMNS = {**{f"t.{k}": v for k, v in L.TASK_COLUMNS.items()},
+                  **{f"i.{k}": v for k, v in L.INDICATOR_COLUMNS.items()}}
+
+
+def _labels_in(cells: list[str]) -> int:
+    return sum(1 for c in cells if L.match_column(c, _TABLE_COLUMNS))
+
+
+def _width(cells: list[str]) -> int:
+    return max((i + 1 for i, c in enumerate(cells) if not is_blank(c)), default=0)
+
+
+def _joined(a: list[str], b: list[str]) -> list[str]:
+    a = a[:_width(a)]
+    return a[:-1] + [a[-1] + b[0]] + b[1:]
+
+
+def _join_broken_rows(rows: dict[int, list[str]]) -> None:
+    """Mend table rows that a line break inside a cell split over two lines.
+
+    A task/indicator header broken inside a label is joined when joining completes more
+    column labels; under a header of width W, a short row whose continuation line starts
+    with text (not an empty merged cell) is joined when together they make exactly W
+    cells. The continuation line's number is left empty."""
+    order = sorted(rows)
+    width = 0
+    i = 0
+    while i < len(order):
+        n = order[i]
+        cells = rows[n]
+        nxt = order[i + 1] if i + 1 < len(order) else None
+        found = _labels_in(cells)
+        if found >= 2 and nxt is not None and not is_blank(rows[nxt][0]):
+            joined = _joined(cells, rows[nxt])
+            if _labels_in(joined) > found:
+                rows[n] = cells = joined
+                del rows[nxt]
+                order.pop(i + 1)
+                found = _labels_in(cells)
+        if found >= 3:
+            width = _width(cells)
+            i += 1
+            continue
+        if found == 0 and width and len(cells) > 1 and nxt is not None:
+            k, follow = _width(cells), rows[nxt]
+            if (0 < k < width and not is_blank(follow[0]) and len(follow) > 1
+                    and k + _width(follow) - 1 == width and _labels_in(follow) == 0):
+                rows[n] = _joined(cells, follow)
+                del rows[nxt]
+                order.pop(i + 1)
+        i += 1
 
 
 def _join_broken_label(lines: list[str], i: int) -> tuple[str, set[int]] | None:

@@ -36,7 +36,10 @@ def scores(grid: Grid) -> dict[str, int]:
 
 def detect_layout(grid: Grid) -> str | None:
     """'guangdong', 'shandong', or None when the grid does not look like a form."""
-    s = scores(grid)
+    return layout_from_scores(scores(grid))
+
+
+def layout_from_scores(s: dict[str, int]) -> str | None:
     best = max(s, key=lambda k: s[k])
     if s[best] < MIN_LABELS:
         return None

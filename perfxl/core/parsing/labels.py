@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 _DROP = re.compile(r"[\s*#“”\"'‘’「」:]+")
@@ -19,8 +20,13 @@ def key(value: Any) -> str:
     """The comparison key of a cell's text ('' for blanks and numbers)."""
     if value is None or isinstance(value, (int, float)):
         return ""
-    s = unicodedata.normalize("NFKC", str(value))
-    return _DROP.sub("", s)
+    return _key(str(value))
+
+
+@lru_cache(maxsize=8192)
+def _key(s: str) -> str:
+    # Forms repeat the same labels thousands of times in a consolidation run.
+    return _DROP.sub("", unicodedata.normalize("NFKC", s))
 
 
 def clean_text(value: Any) -> str:
@@ -156,6 +162,10 @@ def match_sd_subheader(value: Any) -> str | None:
 
 def match_column(value: Any, columns: dict[str, tuple[str, ...]]) -> str | None:
     k = key(value)
+    if _YEAR_PREFIX.match(k):  # "2022年度指标值" is the annual column
+        rest = _YEAR_PREFIX.sub("", k)
+        if rest in ("指标值", "年度指标值"):
+            k = key("年度指标值")
     for name, keys in columns.items():
         if k in keys:
             return name
