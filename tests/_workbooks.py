@@ -218,3 +218,61 @@ def with_entity_bomb(src: Path, dst: Path, member: str = "xl/workbook.xml") -> P
                 data = bomb + data.split(b"?>", 1)[-1].lstrip()
             zout.writestr(info, data)
     return dst
+
+
+def shandong_rows(form: Form) -> tuple[list[list[Any]], list[str]]:
+    """A Shandong form laid out like the published one (15 columns A–O, three header rows,
+    merged duty cells), from a Form."""
+    b = form.budget
+    rows: list[list[Any]] = []
+    merges: list[str] = []
+
+    def add(*cells: Any) -> int:
+        rows.append(list(cells))
+        return len(rows)
+
+    def wan(v: float | None) -> str | None:
+        return None if v is None else f"{v:.2f}万元"
+
+    r = add(form.title)
+    merges.append(f"A{r}:O{r}")
+    r = add("部门名称", form.department, "部门整体预算总额", wan(b.declared_total), None,
+            "1.资金来源：（1）财政拨款", None, wan(b.fiscal), None, "2.资金结构：（1）基本支出", None,
+            wan(b.basic))
+    merges += [f"F{r}:G{r}", f"J{r}:K{r}", f"A{r}:A{r + 1}", f"B{r}:B{r + 1}", f"C{r}:C{r + 1}",
+               f"D{r}:D{r + 1}"]
+    r = add(None, None, None, None, None, "（2）其他资金", None, wan(b.other), None, "（2）项目支出",
+            None, wan(b.project))
+    merges += [f"F{r}:G{r}", f"J{r}:K{r}"]
+    r = add("战略目标", form.overall_goal)
+    merges.append(f"B{r}:O{r}")
+    top = add("职责序号", "部门职责", "职责目标", "绩效指标", "指标解释", f"{form.year}年度指标值",
+              "指标参考值", None, None, None, None, None, "备注（标准值和历史值均无的原因/其他需要说明的）",
+              "工作活动", "预算项目")
+    add(None, None, None, None, None, None, "标准值", None, None, "历史值", None, None)
+    add(None, None, None, None, None, None, "“十三五”规划值", f"{form.year}年标准值", "来源",
+        "前三年均值", "上年值", "来源")
+    merges += [f"G{top}:L{top}", f"G{top + 1}:I{top + 1}", f"J{top + 1}:L{top + 1}"]
+    merges += [f"{c}{top}:{c}{top + 2}" for c in "ABCDEFMNO"]
+    prev = (None, None, None)
+    starts = [None, None, None]
+    for ind in form.indicators:
+        chain = (ind.duty_no, ind.duty, ind.goal)
+        written = []
+        changed = False
+        for k in range(3):
+            changed = changed or chain[k] != prev[k]
+            written.append(chain[k] if changed else None)
+        s, h = ind.standard, ind.history
+        r = add(*written, ind.name, ind.explanation, ind.annual_value, s.plan_value, s.value,
+                s.source, h.avg3, h.last_year, h.source, ind.note, ind.activity, ind.project)
+        for k, col in enumerate("ABC"):
+            if written[k] is not None:
+                if starts[k] and r - 1 > starts[k]:
+                    merges.append(f"{col}{starts[k]}:{col}{r - 1}")
+                starts[k] = r
+        prev = chain
+    for k, col in enumerate("ABC"):
+        if starts[k] and r > starts[k]:
+            merges.append(f"{col}{starts[k]}:{col}{r}")
+    return rows, merges

@@ -273,3 +273,22 @@ def test_cli_read_unreadable_exits_2(tmp_path, canonical):
         r = _cli("read", str(p), "--format", "json")
         assert r.returncode == 2
         assert str(p) in r.stderr and "Traceback" not in r.stderr and r.stdout == ""
+
+
+@pytest.fixture(scope="module")
+def sd_seed_form():
+    return import_text(SHANDONG_SEED.read_text("utf-8")).form
+
+
+@pytest.mark.parametrize("engine", ["calamine", "openpyxl"])
+def test_shandong_published_layout(tmp_path, sd_seed_form, engine):
+    from tests._workbooks import shandong_rows
+    rows, merges = shandong_rows(sd_seed_form)
+    form = read_form(write_rows(tmp_path / "sd.xlsx", rows, merges), engine=engine)
+    assert form.to_dict() == sd_seed_form.to_dict()
+    src = form.sources
+    assert src["budget.fiscal"].cell == "H2" and src["budget.fiscal"].raw == "2690.54万元"
+    assert src["budget.project"].cell == "L3"
+    assert src["indicators[0].standard.source"].cell == "I8"
+    assert src["indicators[0].history.source"].cell == "L8"
+    assert src["indicators[1].duty_no"].cell == "A8"  # merged: written once, inherited
