@@ -292,3 +292,24 @@ def test_shandong_published_layout(tmp_path, sd_seed_form, engine):
     assert src["indicators[0].standard.source"].cell == "I8"
     assert src["indicators[0].history.source"].cell == "L8"
     assert src["indicators[1].duty_no"].cell == "A8"  # merged: written once, inherited
+
+
+def test_total_rows_are_not_tasks(tmp_path, seed_form):
+    rows, merges = guangdong_rows(seed_form)
+    at = next(i for i, r in enumerate(rows) if len(r) > 1 and r[1] == seed_form.tasks[-1].name) + 1
+    rows.insert(at, [None, "合计", None, "=SUM(D13:D21)", None])
+    rows.insert(at + 1, [None, "任务资金覆盖率", None, "=D22/C7", None])
+    form = read_form(write_rows(tmp_path / "v.xlsx", rows, []))
+    assert [t.amount for t in form.tasks] == [t.amount for t in seed_form.tasks]
+
+
+def test_repeated_headers(tmp_path, seed_form):
+    rows, merges = guangdong_rows(seed_form, merge_levels=False)
+    task_header = next(r for r in rows if len(r) > 1 and r[1] == "任务名称")
+    ind_header = next(r for r in rows if len(r) > 1 and r[1] == "一级指标")
+    t = next(i for i, r in enumerate(rows) if len(r) > 1 and r[1] == seed_form.tasks[4].name)
+    rows.insert(t, list(task_header))
+    k = next(i for i, r in enumerate(rows) if len(r) > 3 and r[3] == seed_form.indicators[5].name)
+    rows.insert(k, [None] + list(ind_header[1:]))
+    form = read_form(write_rows(tmp_path / "v.xlsx", rows, []))
+    assert form.to_dict() == seed_form.to_dict()

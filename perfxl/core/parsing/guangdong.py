@@ -176,6 +176,10 @@ def _read_tasks(cur: Cursor, header: int) -> None:
         cols = _aligned(grid, r, cols)
         if all(is_blank(grid.get(r, c)) for c in cols.values()):
             continue
+        if _is_total_row(grid, r, cols):
+            for c in grid.row_cols(r):
+                cur.use(r, c)  # 合计 / coverage rows are derived, never read
+            continue
         i = len(cur.form.tasks)
         task = Task()
         for name, c in cols.items():
@@ -185,6 +189,14 @@ def _read_tasks(cur: Cursor, header: int) -> None:
             else:
                 setattr(task, name, cur.take(path, r, c))
         cur.form.tasks.append(task)
+
+
+_TOTAL_WORDS = ("合计", "小计", "总计")
+
+
+def _is_total_row(grid: Grid, r: int, cols: dict[str, int]) -> bool:
+    first = L.key(grid.get(r, min(cols.values())))
+    return first.startswith(_TOTAL_WORDS) or "覆盖率" in first
 
 
 def _read_other_tasks(cur: Cursor) -> None:
