@@ -232,3 +232,12 @@ def test_year_prefixed_value_header(gd_text):
     text = gd_text.replace("\t年度指标值\t", "\t2022年度指标值\t", 1)
     ind = import_text(text).form.indicators
     assert ind[0].annual_value == "≥2场" and ind[0].period_value == "≥2场"
+
+
+def test_optional_row_as_heading(gd_text):
+    text = gd_text.replace("\n一级指标\t", "\n其他需完成的任务（可选填）\n\n配合完成交办的其他任务。\n\n一级指标\t", 1)
+    r = import_text(text)
+    assert r.form.other_tasks == "配合完成交办的其他任务。"
+    assert len(r.form.indicators) == 9 and r.unplaced == []
+    inline = gd_text.replace("\n一级指标\t", "\n其他需完成的任务(可选填)\t配合完成交办的其他任务。\n一级指标\t", 1)
+    assert import_text(inline).form.other_tasks == "配合完成交办的其他任务。"

@@ -59,10 +59,10 @@ def parse_guangdong(grid: Grid) -> ParseResult:
     head_rows = [r for r in rows if first_table is None or r < first_table]
 
     _read_header(cur, head_rows)
-    _read_overall_goal(cur, rows)
+    _read_free_text(cur, L.OVERALL_GOAL, "overall_goal", rows)
     if task_header is not None:
         _read_tasks(cur, task_header)
-    _read_other_tasks(cur)
+    _read_free_text(cur, L.OTHER_TASKS, "other_tasks", rows)
     if ind_header is not None:
         _read_indicators(cur, ind_header)
     return ParseResult(form, cur.unplaced(L.is_guangdong_label))
@@ -93,18 +93,19 @@ def _read_header(cur: Cursor, rows: list[int]) -> None:
             setattr(form.budget, name, cur.take_amount(f"budget.{name}", *cell))
 
 
-def _read_overall_goal(cur: Cursor, rows: list[int]) -> None:
+def _read_free_text(cur: Cursor, keys: tuple[str, ...], path: str, rows: list[int]) -> None:
+    """A free-text block (总体绩效目标, 其他需完成的任务): right of its label, or — as text
+    extracts print the label as a heading — in the rows below it, up to the next block."""
     grid = cur.grid
-    hit = cur.find(lambda v: L.key(v) in L.OVERALL_GOAL, rows)
+    hit = cur.find(lambda v: L.key(v) in keys, rows)
     if not hit:
         return
     r0, c0 = hit
     cur.use(r0, c0)
     cell = cur.value_cell(r0, c0, L.is_guangdong_label)
     if not is_blank(grid.get(*cell)):
-        cur.form.overall_goal = cur.take("overall_goal", *cell)
+        setattr(cur.form, path, cur.take(path, *cell))
         return
-    # The text sits in the rows below (text extracts print the label as a heading).
     parts, first = [], None
     for r in rows:
         if r <= r0:
@@ -117,11 +118,11 @@ def _read_overall_goal(cur: Cursor, rows: list[int]) -> None:
             parts.append(cur.text(r, c))
             cur.use(r, c)
     if first:
-        cur.form.overall_goal = "\n".join(parts)
-        raw = grid.get(*first) if len(parts) == 1 else cur.form.overall_goal
-        cur.source("overall_goal", *first, raw)
+        text = "\n".join(parts)
+        setattr(cur.form, path, text)
+        cur.source(path, *first, grid.get(*first) if len(parts) == 1 else text)
     else:
-        cur.source("overall_goal", *cell, None)
+        cur.source(path, *cell, None)
 
 
 def _aligned(grid: Grid, row: int, cols: dict[str, int]) -> dict[str, int]:
@@ -197,15 +198,6 @@ _TOTAL_WORDS = ("合计", "小计", "总计")
 def _is_total_row(grid: Grid, r: int, cols: dict[str, int]) -> bool:
     first = L.key(grid.get(r, min(cols.values())))
     return first.startswith(_TOTAL_WORDS) or "覆盖率" in first
-
-
-def _read_other_tasks(cur: Cursor) -> None:
-    hit = cur.find(lambda v: L.key(v) in L.OTHER_TASKS)
-    if not hit:
-        return
-    cur.use(*hit)
-    cell = cur.value_cell(*hit, L.is_guangdong_label)
-    cur.form.other_tasks = cur.take("other_tasks", *cell)
 
 
 def _read_indicators(cur: Cursor, header: int) -> None:
