@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from perfxl.core.library import Library, LibraryIssue, search
 from perfxl.core.library.model import AREAS
 
 NAME = "library"
-HELP = "指标库：检索指标、导出可编辑的指标库、检查自定义指标库"
+HELP = "指标库：检索指标、导出可编辑的指标库、检查自定义指标库、由上年报表生成指标库"
 
 
 def add_library_options(p: argparse.ArgumentParser) -> None:
@@ -43,11 +44,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(_sub=_check)
 
+    p = sub.add_parser("from-history", help="由上年的报表生成指标库（含上年值和填报部门）",
+                       description="由上年各部门的部门整体预算绩效目标表生成指标库：每个部门的指标和指标值"
+                                   "作为下一年的建议，并在“上年值”“填报部门”“年度”列记录来源。")
+    p.add_argument("inputs", nargs="+", metavar="文件或文件夹",
+                   help="上年的报表（.xlsx/.xlsm，或文本导出 .txt），文件夹会递归查找")
+    p.add_argument("-o", "--output", required=True, metavar="文件.xlsx")
+    p.set_defaults(_sub=_from_history)
+
 
 
 def run(args: argparse.Namespace) -> int:
     if not getattr(args, "_sub", None):
-        print("请指定子命令：search、export 或 check（perfxl library -h 查看帮助）", file=sys.stderr)
+        print("请指定子命令：search、export、check 或 from-history（perfxl library -h 查看帮助）", file=sys.stderr)
         return 2
     return args._sub(args)
 
@@ -93,6 +102,8 @@ def _search(args: argparse.Namespace) -> int:
         meta = [f"{ind.level1} / {ind.level2}", ind.area]
         if ind.source:
             meta.append(ind.source)
+        if ind.department:
+            meta.append(f"{ind.department}{f' {ind.year}年' if ind.year else ''} 上年值：{ind.last_value or '无'}")
         if h.score:
             meta.append(f"得分 {h.score:.2f}")
         print("\t" + " · ".join(meta))
@@ -130,4 +141,68 @@ def _check(args: argparse.Namespace) -> int:
     if args.format == "json":
         json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
         print()
+    return 1 if failed else 0
+
+
+FORM_SUFFIXES = (".xlsx", ".xlsm", ".txt")
+
+
+def form_files(inputs: list[str]) -> list[Path]:
+    """The form files named or found (recursively) in the folders named, sorted."""
+    out: list[Path] = []
+    for item in inputs:
+        p = Path(item)
+        if p.is_dir():
+            out += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in FORM_SUFFIXES
+                          and not f.name.startswith(("~$", ".perfxl-tmp")))
+        else:
+            out.append(p)
+    return out
+
+
+def read_any_form(path: Path):
+    from perfxl.core.findings import FormReadError
+
+    if path.suffix.lower() == ".txt":
+        from perfxl.core.textimport import import_text
+
+        try:
+            text = path.read_text("utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise FormReadError(str(path), f"无法读取文本文件（{type(exc).__name__}）") from None
+        try:
+            form = import_text(text, name=str(path)).form
+        except Exception:
+            raise FormReadError(str(path), "不是部门整体预算绩效目标表的文本导出") from None
+        form.file = str(path)
+        return form
+    from perfxl.adapters.xlsx_reader import read_form
+
+    return read_form(path)
+
+
+def _from_history(args: argparse.Namespace) -> int:
+    from perfxl.adapters.library_xlsx import write_library
+    from perfxl.core.findings import FormReadError
+    from perfxl.core.library.history import library_from_forms
+
+    files = form_files(args.inputs)
+    forms, failed = [], 0
+    for f in files:
+        try:
+            forms.append(read_any_form(f))
+        except FormReadError as exc:
+            failed += 1
+            print(f"错误：{exc.file}：{exc.message}", file=sys.stderr)
+    if not forms:
+        print("错误：没有可读取的报表。", file=sys.stderr)
+        return 2
+    library, notes = library_from_forms(forms)
+    for n in notes:
+        print(f"提示：{n}", file=sys.stderr)
+    out = write_library(library, args.output, history=True)
+    departments = len({i.department for i in library})
+    print(f"已由 {len(forms)} 份报表（{departments} 个部门）生成 {len(library)} 条指标：{out}")
+    if failed:
+        print(f"{failed} 个文件无法读取，未收入。", file=sys.stderr)
     return 1 if failed else 0

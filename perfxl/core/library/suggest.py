@@ -1,0 +1,165 @@
+"""Propose library indicators for a form from what the form itself says.
+
+The department name points to a functional area; the texts of the 年度重点工作任务 (or,
+on Shandong forms, the duties, goals and activities) mention the work, and an indicator
+whose curated keywords appear there is likely to measure it. When the task text states a
+quantified target right after the keyword (法律援助案件不少于3000宗), that target is
+proposed instead of the library's default, so the form's indicators match its tasks.
+Indicators the form already has (same 三级 name) are never proposed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from perfxl.core.library.model import GENERAL_AREA, Library, LibraryIndicator
+from perfxl.core.model import Form
+from perfxl.core.values import normalize, parse_target
+
+# Words in a department's name → its functional area.
+AREA_HINTS: dict[str, tuple[str, ...]] = {
+    "司法行政": ("司法",),
+    "人力资源和社会保障": ("人力资源", "人社", "社会保障", "社保", "就业"),
+    "教育": ("教育",),
+    "卫生健康": ("卫生", "卫健", "健康", "疾病预防", "疾控", "医院"),
+    "农业农村": ("农业", "农村", "畜牧", "农机"),
+    "交通运输": ("交通", "公路", "港航"),
+    "生态环境": ("生态环境", "环境保护", "环保"),
+    "财政": ("财政",),
+    "民政": ("民政",),
+    "文化和旅游": ("文化", "旅游", "文旅", "文物"),
+}
+# How much a keyword found in each kind of text counts.
+TEXT_WEIGHTS = {"task_name": 2.0, "task_goal": 1.5, "task_content": 1.0, "duty": 1.5,
+                "other": 1.0, "overall": 0.5}
+# A task that states a number for exactly what the indicator counts is the strongest sign
+# (and reviewers flag a quantified task target that no indicator measures).
+QUANTIFIED_BONUS = 4.0
+MAX_GAP = 8  # characters between a keyword and its number (案件不少于 …)
+_CLAUSE_END = re.compile(r"[，,。；;！!？?\n]")
+
+
+def infer_area(department: str) -> str | None:
+    name = normalize(department)
+    for area, hints in AREA_HINTS.items():
+        if any(h in name for h in hints):
+            return area
+    return None
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    indicator: LibraryIndicator
+    score: float
+    reasons: tuple[str, ...]  # Chinese, for the user
+    target: str  # the value to write: from the task text, last year, or the default
+
+    def to_dict(self) -> dict[str, object]:
+        d = self.indicator.to_dict()
+        d.update(score=round(self.score, 2), reasons=list(self.reasons), proposed_target=self.target)
+        return d
+
+
+def form_texts(form: Form) -> list[tuple[str, str, str]]:
+    """(kind, label, text) for every text of the form that describes its work."""
+    out: list[tuple[str, str, str]] = []
+    for t in form.tasks:
+        label = f"任务“{t.name}”" if t.name else "重点工作任务"
+        out += [("task_name", label, t.name), ("task_goal", label, t.goal),
+                ("task_content", label, t.content)]
+    seen: set[str] = set()
+    for ind in form.indicators:
+        for kind, text in (("duty", ind.duty), ("duty", ind.goal), ("other", ind.activity)):
+            if text and text not in seen:
+                seen.add(text)
+                out.append((kind, f"职责“{ind.duty}”" if ind.duty else "部门职责", text))
+    if form.other_tasks:
+        out.append(("other", "其他需完成的任务", form.other_tasks))
+    if form.overall_goal:
+        out.append(("overall", "总体绩效目标", form.overall_goal))
+    return [(k, label, normalize(text)) for k, label, text in out if text and text.strip()]
+
+
+def target_near(text: str, keyword: str, indicator: LibraryIndicator) -> tuple[int, str] | None:
+    """A quantified target written right after ``keyword`` in ``text``, in the
+    indicator's unit (法律援助案件不少于3000宗 → ≥3000宗), with how many characters lie
+    between the keyword and the number (the closer, the surer)."""
+    if not indicator.quantitative:
+        return None
+    best: tuple[int, str] | None = None
+    for m in re.finditer(re.escape(keyword), text):
+        clause = _CLAUSE_END.split(text[m.end():], 1)[0][:30]
+        digit = re.search(r"\d", clause)
+        if not digit or digit.start() > MAX_GAP:
+            continue
+        gap = clause[:digit.start()]
+        if "、" in gap or "等" in gap or "和" in gap:
+            continue  # the number belongs to a list of several things
+        t = parse_target(clause)
+        if (t.quantitative and t.unit == indicator.unit and t.operator in ("≥", "≤", "=", ">", "<")
+                and "multiple_numbers" not in t.notes and "approx" not in t.notes
+                and "operator_missing" not in t.notes):
+            if best is None or digit.start() < best[0]:
+                best = (digit.start(), str(t))
+    return best
+
+
+def suggest(form: Form, library: Library, n: int = 10) -> list[Suggestion]:
+    """The ``n`` best indicators for ``form``, best first."""
+    area = infer_area(form.department)
+    texts = form_texts(form)
+    present = {normalize(i.name) for i in form.indicators if i.name}
+    has_satisfaction = any("满意" in i.name or i.level1 == "满意度指标" for i in form.indicators)
+    out: list[Suggestion] = []
+    for ind in library:
+        if normalize(ind.name) in present:
+            continue
+        if area and ind.area not in (area, GENERAL_AREA) and not (ind.department and ind.department == form.department):
+            continue  # another area's indicators do not measure this department's work
+        found: list[tuple[float, str]] = []
+        near: list[tuple[bool, int, str]] = []  # (term not in the name, gap, target)
+        terms = sorted({k for k in (*ind.keywords, ind.name) if len(k) >= 2}, key=len, reverse=True)
+        for term in terms:
+            best = None
+            for kind, label, text in texts:
+                if term in text and (best is None or TEXT_WEIGHTS[kind] > best[0]):
+                    best = (TEXT_WEIGHTS[kind], label, text)
+            if best is None:
+                continue
+            found.append((best[0] * min(len(term), 6) / 4, f"{best[1]}提到“{term}”"))
+            near += [(term not in ind.name, *x) for _, _, t in texts
+                     if term in t and (x := target_near(t, term, ind))]
+        # The three strongest terms, so an indicator with many loose keywords does not
+        # outrank one that names the work exactly.
+        found.sort(key=lambda f: -f[0])
+        score = sum(w for w, _ in found[:3])
+        reasons = [r for _, r in found[:3]]
+        target = min(near)[2] if near else None
+        if target:
+            score += QUANTIFIED_BONUS
+            reasons.insert(0, f"任务目标中写明了{target}")
+        if ind.department and ind.department == form.department:
+            score += 3.0
+            reasons.append(f"上年本部门填报过（上年值 {ind.last_value or '无'}）")
+        if score and area and ind.area == area:
+            score *= 1.5
+        if not has_satisfaction and ind.level1 == "满意度指标" and ind.area in (area, GENERAL_AREA) \
+                and ind.name in ("群众满意度", "服务对象满意度") and not score:
+            score = 1.0
+            reasons.append("表中没有服务对象满意度指标")
+        if score <= 0:
+            continue
+        out.append(Suggestion(ind, score, tuple(reasons[:4]), target or ind.target))
+    out.sort(key=lambda s: (-s.score, s.indicator.id))
+    return _one_per_name(out)[:n]
+
+
+def _one_per_name(items: list[Suggestion]) -> list[Suggestion]:
+    seen: set[str] = set()
+    out = []
+    for s in items:
+        if s.indicator.name not in seen:
+            seen.add(s.indicator.name)
+            out.append(s)
+    return out
