@@ -1,0 +1,92 @@
+"""perfxl check: validate forms and report findings (text, JSON or CSV), optionally
+writing an annotated copy of the workbook."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+from perfxl.cli import UserError
+from perfxl.core.findings import SEVERITIES, SEVERITY_LABELS, Finding
+from perfxl.core.rules import ConfigError
+
+NAME = "check"
+HELP = "校验绩效目标表，按单元格列出错误、警告和提示"
+FIELDS = ("file", "sheet", "cell", "rule", "severity", "message")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="+", metavar="文件", help="要校验的 .xlsx/.xlsm 文件")
+    parser.add_argument("--format", choices=("text", "json", "csv"), default="text",
+                        help="输出格式：text（默认）、json 或 csv")
+    parser.add_argument("--select", action="append", metavar="代码",
+                        help="只检查这些规则（代码或前缀，逗号分隔，如 PX1,PX302）")
+    parser.add_argument("--ignore", action="append", metavar="代码",
+                        help="忽略这些规则（代码或前缀，逗号分隔）")
+    parser.add_argument("--framework", choices=("2015", "2021"),
+                        help="指标框架：2015（财预〔2015〕88号）或 2021（财预〔2021〕101号）")
+    parser.add_argument("--config", metavar="perfxl.toml",
+                        help="配置文件；不指定时使用当前目录或上级目录中的 perfxl.toml")
+    parser.add_argument("--annotate", action="store_true",
+                        help="另存一份带标注的副本：问题单元格着色并加批注，另加“校验结果”工作表")
+    parser.add_argument("-o", "--output", metavar="输出.xlsx", help="--annotate 的输出文件")
+
+
+def run(args: argparse.Namespace) -> int:
+    from perfxl.adapters.checking import check_file, load_config, unreadable
+
+    if args.annotate and (not args.output or len(args.files) != 1):
+        raise UserError("--annotate 需要且只能校验一个文件，并用 -o 指定输出文件")
+    try:
+        config = load_config(args.config).with_selection(args.select, args.ignore, args.framework)
+    except ConfigError as exc:
+        raise UserError(str(exc)) from None
+    results: list[Finding] = []
+    any_unreadable = False
+    for name in args.files:
+        findings = check_file(name, config)
+        any_unreadable |= unreadable(findings)
+        results.extend(findings)
+    sys.stdout.write(render(results, args.format))
+    if args.annotate and not any_unreadable:
+        from perfxl.adapters.annotate import annotate
+
+        try:
+            out = annotate(args.files[0], results, args.output)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+        print(f"已写出标注副本：{out}", file=sys.stderr)
+    if any_unreadable:
+        return 2
+    return 1 if any(f.severity == "error" for f in results) else 0
+
+
+def render(findings: list[Finding], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(f.to_dict() for f in findings)
+        return buf.getvalue()
+    lines = []
+    for f in findings:
+        where = f"{f.sheet}!{f.cell}" if f.cell else (f.sheet or "-")
+        label = SEVERITY_LABELS.get(f.severity, f.severity)
+        lines.append(f"{f.file}:{where}: {f.rule} [{label}] {f.message}")
+    counts = {s: sum(f.severity == s for f in findings) for s in SEVERITIES}
+    files = len({f.file for f in findings})
+    if findings:
+        summary = "，".join(f"{SEVERITY_LABELS[s]} {counts[s]} 个" for s in SEVERITIES)
+        lines.append(f"共 {len(findings)} 个问题（{files} 个文件）：{summary}")
+    else:
+        lines.append("未发现问题。")
+    return "\n".join(lines) + "\n"
+
+
+__all__ = ["render", "Path"]

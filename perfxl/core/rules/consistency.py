@@ -1,0 +1,160 @@
+"""PX6xx: consistency between tasks, indicators and reference values."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from perfxl.core.rules.context import Context, Row, text
+from perfxl.core.rules.registry import Hit, register
+from perfxl.core.values import Target, normalize, parse_target
+
+_SPLIT = re.compile(r"[，,。；;、：:\n]|其中|并|和|及")
+# Common verbs and fillers that say nothing about what is measured.
+_STOP = {"办理", "开展", "完成", "全市", "组织", "实现", "推进", "提升", "加强", "不少", "少于",
+         "以上", "各类", "工作", "达到", "产生", "通过", "市政", "政府", "全年", "年度", "累计"}
+
+
+@dataclass(frozen=True)
+class Quantity:
+    phrase: str  # the clause it was written in, e.g. 全市办理法律援助案件不少于3000宗
+    number: float
+    unit: str
+    keywords: frozenset[str]
+
+    def __str__(self) -> str:
+        return self.phrase
+
+
+def _keywords(phrase: str) -> frozenset[str]:
+    cjk = re.sub(r"[^\u4e00-\u9fff]", " ", phrase)
+    grams = {w[i:i + 2] for w in cjk.split() for i in range(len(w) - 1)}
+    return frozenset(grams - _STOP)
+
+
+def quantities(value: str) -> list[Quantity]:
+    """Every number + unit written in a text, one per clause."""
+    out = []
+    for clause in _SPLIT.split(normalize(value)):
+        clause = clause.strip()
+        if not clause:
+            continue
+        t = parse_target(clause)
+        if t.quantitative and t.unit and t.number is not None and not t.unit.startswith("/"):
+            out.append(Quantity(clause, t.number, t.unit, _keywords(clause)))
+    return out
+
+
+def _same_amount(a: Quantity, b: Quantity) -> bool:
+    return abs(a.number - b.number) < 1e-9 and (a.unit == b.unit or {a.unit, b.unit} <= {"宗", "件"})
+
+
+def measured(q: Quantity, indicator_quantities: list[Quantity]) -> bool:
+    """An indicator measures a task target when it states the same amount about the same thing."""
+    return any(_same_amount(q, iq) and (q.keywords & iq.keywords) for iq in indicator_quantities)
+
+
+@register(
+    "PX601", "task-target-unmeasured", "warning",
+    "重点工作任务“{task}”的量化目标{targets}没有对应的绩效指标",
+    """
+年度重点工作任务中写明的量化目标（如“办理法律援助案件不少于3000宗”）应在绩效指标中有对应的
+三级指标，否则年终考核时这些目标无从体现，任务与指标脱节。
+
+修改方法：为这些目标增加三级指标（如 数量指标 → “法律援助案件办理数量 ≥3000宗”），
+或在任务目标中删去不准备考核的数值。
+""",
+)
+def task_target_unmeasured(ctx: Context) -> Iterator[Hit]:
+    indicator_quantities: list[Quantity] = []
+    for row in ctx.rows:
+        ind = row.indicator
+        context = " ".join(text(v) for v in (ind.level2, ind.name, ind.explanation))
+        for attr in ("name", "annual_value", "period_value"):
+            for q in quantities(text(getattr(ind, attr, ""))):
+                indicator_quantities.append(
+                    Quantity(q.phrase, q.number, q.unit, q.keywords | _keywords(context)))
+    for i, task in ctx.tasks():
+        goal = text(getattr(task, "goal", ""))
+        missing = [q for q in quantities(goal) if not measured(q, indicator_quantities)]
+        if missing:
+            name = text(getattr(task, "name", "")) or f"第{i + 1}项"
+            shown = "、".join(f"“{q.phrase}”" for q in missing[:4])
+            if len(missing) > 4:
+                shown += f"等{len(missing)}项"
+            yield Hit(f"tasks[{i}].goal", {"task": name, "targets": shown})
+
+
+def _ref_values(row: Row) -> list[tuple[str, str, str]]:
+    """(path attr, label, value) of a Shandong row's reference values."""
+    ind = row.indicator
+    std, hist = ind.standard, ind.history
+    return [
+        ("standard.plan_value", "规划值", text(getattr(std, "plan_value", "")) if std else ""),
+        ("standard.value", "标准值", text(getattr(std, "value", "")) if std else ""),
+        ("history.avg3", "前三年均值", text(getattr(hist, "avg3", "")) if hist else ""),
+        ("history.last_year", "上年值", text(getattr(hist, "last_year", "")) if hist else ""),
+    ]
+
+
+@register(
+    "PX602", "reference-missing", "error",
+    "指标“{name}”既无标准值也无历史值，备注中应说明原因",
+    """
+山东格式要求每个指标填写参考值：标准值（规划值、年度标准值）或历史值（前三年均值、上年值）。
+两者都没有时（例如新增项目），必须在“备注”栏说明原因，否则无法判断指标值是否合理。
+
+修改方法：补填标准值或历史值及其来源；确实没有的，在备注中写明原因（如“2021年新增项目，无历史数据”）。
+""",
+)
+def reference_missing(ctx: Context) -> Iterator[Hit]:
+    if ctx.guangdong:
+        return
+    for row in ctx.rows:
+        name = text(row.indicator.name)
+        if not name and not text(row.indicator.annual_value):
+            continue
+        if any(v for _, _, v in _ref_values(row)) or text(row.indicator.note):
+            continue
+        yield Hit(row.path("note"), {"name": name or text(row.indicator.annual_value)})
+
+
+def _comparable(target: Target, ref: Target) -> bool:
+    if not (target.quantitative and ref.quantitative):
+        return False
+    if target.number is None or ref.number is None:
+        return False
+    units = {target.unit, ref.unit} - {""}
+    return len(units) <= 1
+
+
+@register(
+    "PX603", "target-below-reference", "warning",
+    "指标“{name}”的年度指标值“{value}”低于{refs}，备注中未说明原因",
+    """
+年度指标值一般不应低于标准值、上年值或前三年均值；目标定得比往年还低，审核时会被认为
+目标偏低、缺乏挑战性。确有原因（任务调整、口径变化等）的，应在备注中说明。
+
+修改方法：提高年度指标值，或在备注栏说明目标低于参考值的原因。
+""",
+)
+def target_below_reference(ctx: Context) -> Iterator[Hit]:
+    if ctx.guangdong:
+        return
+    for row in ctx.rows:
+        ind = row.indicator
+        value = text(ind.annual_value)
+        if not value or text(ind.note):
+            continue
+        target = parse_target(value)
+        if not target.quantitative or target.operator in ("≤", "<"):
+            continue  # a ceiling (cost, time) may well be below the past value
+        below = []
+        for _attr, label, raw in _ref_values(row)[1:]:
+            ref = parse_target(raw) if raw else None
+            if ref is not None and _comparable(target, ref) and target.number < ref.number - 1e-9:
+                below.append(f"{label}{raw}")
+        if below:
+            yield Hit(row.path("annual_value"), {"name": text(ind.name), "value": value,
+                                                 "refs": "、".join(below)})

@@ -1,0 +1,106 @@
+"""Run the enabled rules over a form and turn hits into located findings."""
+
+from __future__ import annotations
+
+import re
+
+from perfxl.core.findings import Finding
+from perfxl.core.model import Form, Source
+from perfxl.core.rules.config import RuleConfig
+from perfxl.core.rules.context import Context
+from perfxl.core.rules.registry import Hit, Rule, all_rules
+
+# When a hit's own field has no cell (e.g. "the form has no tasks"), the nearest
+# meaningful cell: the same row's most telling column, then the form header.
+_ROW_PREFERENCE = ("name", "level2", "level1", "annual_value", "goal", "amount", "duty")
+_FORM_PREFERENCE = ("department", "title", "year")
+
+
+def check_form(form: Form, config: RuleConfig | None = None) -> list[Finding]:
+    """All findings for one form, in a stable order (sheet, row, column, rule)."""
+    config = config or RuleConfig()
+    ctx = Context(form, config)
+    findings: set[Finding] = set()
+    for rule in all_rules():
+        if rule.check is None or not config.enabled(rule.code):
+            continue
+        for hit in rule.check(ctx):
+            findings.add(_finding(form, config, rule, hit))
+    order = _sheet_order(form)
+    return sorted(findings, key=lambda f: _sort_key(f, order))
+
+
+def _finding(form: Form, config: RuleConfig, rule: Rule, hit: Hit) -> Finding:
+    src = locate(form, hit.path)
+    sheet, cell = (src.sheet, src.cell) if src else ("", "")
+    return Finding(str(form.file or ""), str(sheet), str(cell), rule.code,
+                   config.severity_of(rule.code, rule.severity), rule.format(hit.values))
+
+
+def locate(form: Form, path: str) -> Source | None:
+    """The cell a field path was read from, or the nearest meaningful one."""
+    sources = form.sources if isinstance(form.sources, dict) else {}
+    if not sources:
+        return None
+    if path in sources:
+        return sources[path]
+    parts = path.split(".")
+    # Walk up: indicators[3].standard.value → indicators[3].standard → indicators[3]
+    while len(parts) > 1:
+        parts.pop()
+        prefix = ".".join(parts)
+        for attr in _ROW_PREFERENCE:
+            if f"{prefix}.{attr}" in sources:
+                return sources[f"{prefix}.{attr}"]
+        under = sorted((k for k in sources if k.startswith(prefix + ".")), key=_natural)
+        if under:
+            return sources[under[0]]
+    head = parts[0]
+    collection = re.match(r"(\w+)\[(\d+)\]$", head)
+    if collection:  # a row that was not read: the same table's nearest row
+        name, idx = collection.group(1), int(collection.group(2))
+        rows = sorted({int(m.group(1)) for k in sources
+                       if (m := re.match(rf"{name}\[(\d+)\]\.", k))}, key=lambda i: abs(i - idx))
+        if rows:
+            return locate(form, f"{name}[{rows[0]}].{_ROW_PREFERENCE[0]}")
+    elif head in ("indicators", "tasks"):
+        return locate(form, f"{head}[0].{_ROW_PREFERENCE[0]}") if any(
+            k.startswith(head + "[") for k in sources) else _header(sources)
+    under = sorted((k for k in sources if k.startswith(head + ".")), key=_natural)
+    if under:
+        return sources[under[0]]
+    return _header(sources)
+
+
+def _header(sources: dict[str, Source]) -> Source:
+    for key in _FORM_PREFERENCE:
+        if key in sources:
+            return sources[key]
+    return sources[sorted(sources, key=_natural)[0]]
+
+
+def _natural(key: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", key))
+
+
+def cell_position(cell: str) -> tuple[int, int]:
+    """(row, column) of an A1 reference (the first cell of a range); (0, 0) if none."""
+    m = re.match(r"\$?([A-Za-z]{1,3})\$?(\d+)", cell or "")
+    if not m:
+        return (0, 0)
+    col = 0
+    for ch in m.group(1).upper():
+        col = col * 26 + ord(ch) - 64
+    return (int(m.group(2)), col)
+
+
+def _sheet_order(form: Form) -> dict[str, int]:
+    order: dict[str, int] = {}
+    sources = form.sources if isinstance(form.sources, dict) else {}
+    for src in sources.values():
+        order.setdefault(src.sheet, len(order))
+    return order
+
+
+def _sort_key(f: Finding, order: dict[str, int]) -> tuple:
+    return (order.get(f.sheet, len(order)), f.sheet, cell_position(f.cell), f.rule, f.message)

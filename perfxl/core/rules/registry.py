@@ -1,0 +1,117 @@
+"""The rule registry, in the style of a linter (ruff): every rule has a stable code.
+
+Codes never change meaning once published; a retired rule keeps its code reserved.
+Groups: PX0xx files, PX1xx arithmetic, PX2xx required fields, PX3xx framework and
+categories, PX4xx indicator values, PX5xx text, PX6xx consistency.
+
+A rule's ``check`` takes a :class:`~perfxl.core.rules.context.Context` and yields
+:class:`Hit` objects: the model field path the defect is in (so the engine can name the
+cell) and the values that fill the rule's Chinese message template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from perfxl.core.findings import SEVERITIES
+
+GROUPS: dict[str, str] = {
+    "PX0": "文件读取",
+    "PX1": "金额与算术",
+    "PX2": "必填项",
+    "PX3": "指标框架与分类",
+    "PX4": "指标值",
+    "PX5": "文字表述",
+    "PX6": "前后一致",
+}
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One occurrence of a defect: where (a model field path) and what (message values)."""
+
+    path: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str  # short English kebab-case name, stable like the code
+    severity: str  # default; a config may override it
+    message: str  # one-line Chinese template, filled with Hit.values
+    explanation: str  # longer Chinese text: why it matters and how to fix it
+    check: Callable[[Any], Iterable[Hit]] | None = None
+
+    @property
+    def group(self) -> str:
+        return GROUPS.get(self.code[:3], "")
+
+    def format(self, values: dict[str, Any]) -> str:
+        return self.message.format_map(_Blank(values))
+
+
+class _Blank(dict):
+    # A missing value in a message must never raise; it renders as empty text.
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def register(code: str, name: str, severity: str, message: str, explanation: str):
+    """Decorator registering a check function as a rule."""
+
+    def wrap(fn: Callable[[Any], Iterable[Hit]] | None) -> Callable[[Any], Iterable[Hit]] | None:
+        add(Rule(code, name, severity, message, explanation.strip(), fn))
+        return fn
+
+    return wrap
+
+
+def add(rule: Rule) -> Rule:
+    if rule.severity not in SEVERITIES:
+        raise ValueError(f"{rule.code}: unknown severity {rule.severity}")
+    if rule.code in REGISTRY and REGISTRY[rule.code].check is not rule.check:
+        raise ValueError(f"rule code {rule.code} registered twice")
+    if any(r.name == rule.name and r.code != rule.code for r in REGISTRY.values()):
+        raise ValueError(f"rule name {rule.name} registered twice")
+    REGISTRY[rule.code] = rule
+    return rule
+
+
+def all_rules() -> list[Rule]:
+    _load()
+    return [REGISTRY[c] for c in sorted(REGISTRY)]
+
+
+def get_rule(code_or_name: str) -> Rule | None:
+    _load()
+    key = code_or_name.strip()
+    rule = REGISTRY.get(key.upper())
+    if rule:
+        return rule
+    return next((r for r in REGISTRY.values() if r.name == key.lower()), None)
+
+
+def _load() -> None:
+    # Rule modules register themselves on import.
+    from perfxl.core.rules import (  # noqa: F401
+        arithmetic, categories, consistency, indicator_values, required, text,
+    )
+
+
+add(Rule(
+    "PX001", "file-unreadable", "error",
+    "文件无法读取：{reason}",
+    """
+文件不是可读取的绩效目标表：可能不是 Excel 文件（.xlsx/.xlsm）、文件已损坏或加密，
+或者表中找不到“部门名称”“绩效指标”等标签。其他检查无法进行。
+
+修改方法：用 Excel 打开文件确认能正常打开；另存为 .xlsx；确认使用的是规定的申报表模板，
+标签文字（部门名称、预算整体情况、绩效指标等）没有被删除或改写。
+""".strip(),
+))

@@ -1,0 +1,195 @@
+"""PX2xx: fields a reviewer expects to be filled in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from perfxl.core.rules.arithmetic import amount_fields
+from perfxl.core.rules.categories import shifted_row
+from perfxl.core.rules.context import Context, number, text
+from perfxl.core.rules.registry import Hit, register
+
+
+@register(
+    "PX201", "department-missing", "error",
+    "未填写部门名称",
+    """
+部门名称是识别申报单位的依据，汇总和审核都按部门名称归档。
+
+修改方法：在“部门名称”后填写部门全称（如“惠州市司法局”）。
+""",
+)
+def department_missing(ctx: Context) -> Iterator[Hit]:
+    if not text(ctx.form.department):
+        yield Hit("department")
+
+
+@register(
+    "PX202", "year-missing", "error",
+    "未能确定申报年度（标题中应写明“××××年度”）",
+    """
+申报表必须写明年度，否则无法判断指标值和年份是否对应本年度，也无法汇总。
+
+修改方法：在标题中写明年度，如“（2023年度）”或“2023年度部门预算整体绩效目标表”。
+""",
+)
+def year_missing(ctx: Context) -> Iterator[Hit]:
+    if ctx.year is None:
+        yield Hit("year")
+
+
+@register(
+    "PX203", "amount-missing", "error",
+    "未填写{label}",
+    """
+预算整体情况中的每个金额都必须填写；没有该项资金时填 0，不要留空，
+否则无法核对合计关系，汇总时也会被当作缺失。
+
+修改方法：填写以万元为单位的金额，没有的填 0。
+""",
+)
+def amount_missing(ctx: Context) -> Iterator[Hit]:
+    for path, label, amount in amount_fields(ctx):
+        if amount.empty:
+            yield Hit(path, {"label": label})
+
+
+@register(
+    "PX204", "staff-count-missing", "error",
+    "未填写财政供养人数",
+    """
+广东省格式的申报表在“基本信息”中要求填写财政供养人数，用于核对基本支出是否合理。
+
+修改方法：填写部门（含下属单位）财政供养人员总数，为非负整数。
+""",
+)
+def staff_count_missing(ctx: Context) -> Iterator[Hit]:
+    if not ctx.guangdong:
+        return
+    raw = ctx.raw("staff_count") if ctx.has_source("staff_count") else ctx.form.staff_count
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if number(ctx.form.staff_count) is None:
+            yield Hit("staff_count")
+
+
+@register(
+    "PX205", "staff-count-invalid", "error",
+    "财政供养人数“{raw}”应为非负整数",
+    """
+财政供养人数是人数，只能是 0 或正整数。
+
+修改方法：填写整数人数，不带“人”等单位或小数。
+""",
+)
+def staff_count_invalid(ctx: Context) -> Iterator[Hit]:
+    if not ctx.guangdong:
+        return
+    raw = ctx.raw("staff_count") if ctx.has_source("staff_count") else ctx.form.staff_count
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return
+    value = number(raw)
+    if value is None or value < 0 or not float(value).is_integer():
+        yield Hit("staff_count", {"raw": text(raw)})
+
+
+@register(
+    "PX206", "no-tasks", "error",
+    "未填写年度重点工作任务",
+    """
+年度重点工作任务说明部门今年要做什么、投入多少资金、期望达到什么目标，是绩效目标的依据。
+至少应填写一项任务。
+
+修改方法：在“年度重点工作任务”表中逐项填写任务名称、主要实施内容、拟投入资金和期望达到的目标。
+""",
+)
+def no_tasks(ctx: Context) -> Iterator[Hit]:
+    if ctx.guangdong and not any(text(getattr(t, "name", "")) for _, t in ctx.tasks()):
+        yield Hit("tasks")
+
+
+@register(
+    "PX207", "task-incomplete", "error",
+    "重点工作任务“{task}”未填写{fields}",
+    """
+每项重点工作任务都要写明主要实施内容和期望达到的目标，否则无法判断资金与目标是否匹配。
+
+修改方法：补全该任务的主要实施内容、期望达到的目标（尽量量化）。
+""",
+)
+def task_incomplete(ctx: Context) -> Iterator[Hit]:
+    for i, task in ctx.tasks():
+        name = text(getattr(task, "name", ""))
+        missing = [label for attr, label in (("name", "任务名称"), ("content", "主要实施内容"),
+                                              ("goal", "期望达到的目标"))
+                   if not text(getattr(task, attr, ""))]
+        filled = 3 - len(missing) + (number(getattr(task, "amount", None)) is not None)
+        if missing and filled:
+            path = f"tasks[{i}].{'goal' if '期望达到的目标' in missing else 'content' if name else 'name'}"
+            yield Hit(path, {"task": name or f"第{i + 1}项", "fields": "、".join(missing)})
+
+
+@register(
+    "PX208", "overall-goal-missing", "error",
+    "未填写{label}",
+    """
+总体绩效目标（山东格式为“战略目标”）概括部门全年要实现的产出和效果，是审核的第一项内容。
+
+修改方法：用几条目标概括全年工作，如“目标1：……；目标2：……”，尽量与重点工作任务和绩效指标对应。
+""",
+)
+def overall_goal_missing(ctx: Context) -> Iterator[Hit]:
+    if not text(ctx.form.overall_goal):
+        yield Hit("overall_goal", {"label": "总体绩效目标" if ctx.guangdong else "战略目标"})
+
+
+@register(
+    "PX209", "no-indicators", "error",
+    "未填写任何绩效指标",
+    """
+绩效指标把目标量化为可考核的数值，没有指标的申报表不能通过审核。
+
+修改方法：在绩效指标表中按产出、效益、满意度等类别填写三级指标及指标值。
+""",
+)
+def no_indicators(ctx: Context) -> Iterator[Hit]:
+    if not any(text(i.name) or text(i.annual_value) for i in ctx.indicators):
+        yield Hit("indicators")
+
+
+@register(
+    "PX210", "indicator-value-missing", "error",
+    "指标“{name}”未填写{column}",
+    """
+每个三级指标都要有指标值，否则无法考核。
+
+修改方法：填写指标值，定量指标写明符号、数值和单位（如“≥95%”“≥3000宗”），
+定性指标写明可判断的描述（如“达到预期目标”）。
+""",
+)
+def indicator_value_missing(ctx: Context) -> Iterator[Hit]:
+    two_columns = ctx.guangdong and ctx.form.value_columns == 2
+    for row in ctx.rows:
+        ind = row.indicator
+        name = text(ind.name)
+        if not name or shifted_row(row, ctx):
+            continue
+        if not text(ind.annual_value):
+            yield Hit(row.path("annual_value"), {"name": name, "column": "年度指标值"})
+        if two_columns and not text(ind.period_value) and text(ind.annual_value):
+            yield Hit(row.path("period_value"), {"name": name, "column": "实施周期指标值"})
+
+
+@register(
+    "PX211", "indicator-name-missing", "error",
+    "指标值“{value}”没有对应的指标名称",
+    """
+填写了指标值却没有三级指标名称，审核人无法知道考核的是什么。
+
+修改方法：在同一行的三级指标（山东格式为“绩效指标”）列填写指标名称。
+""",
+)
+def indicator_name_missing(ctx: Context) -> Iterator[Hit]:
+    for row in ctx.rows:
+        value = text(row.indicator.annual_value)
+        if value and not text(row.indicator.name):
+            yield Hit(row.path("name"), {"value": value})

@@ -1,0 +1,156 @@
+"""PX5xx: wording — placeholders, vague targets, stale years, wrong formulas."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from perfxl.core.rules.context import Context, text
+from perfxl.core.values import parse_target
+from perfxl.core.rules.registry import Hit, register
+
+_INDICATOR_TEXT = ("level1", "level2", "name", "annual_value", "period_value", "duty", "goal",
+                   "explanation", "note", "activity", "project")
+_TITLES = re.compile(r"《[^》]*》|〈[^〉]*〉|〔[^〕]*〕|\[[^\]]*\]")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*年)")
+# A year after these words is a comparison base (较2020年增长), not a stale target.
+_BASE_WORDS = ("较", "比", "同比", "相比", "对比", "自", "从", "截至", "以来", "基期")
+
+
+def text_cells(ctx: Context, forward_only: bool = False) -> Iterator[tuple[str, str]]:
+    """(path, text) of every free-text cell. ``forward_only`` leaves out reference values
+    and notes, which legitimately talk about past years."""
+    form = ctx.form
+    for path in ("title", "department", "overall_goal", "other_tasks"):
+        value = text(getattr(form, path, ""))
+        if value and not (forward_only and path == "title"):
+            yield path, value
+    for i, task in ctx.tasks():
+        for attr in ("name", "content", "goal"):
+            value = text(getattr(task, attr, ""))
+            if value:
+                yield f"tasks[{i}].{attr}", value
+    for row in ctx.rows:
+        ind = row.indicator
+        for attr in _INDICATOR_TEXT:
+            if forward_only and attr in ("note", "project"):
+                continue
+            value = text(getattr(ind, attr, ""))
+            if value:
+                yield row.path(attr), value
+        if forward_only:
+            continue
+        for group, attrs in (("standard", ("plan_value", "value", "source")),
+                             ("history", ("avg3", "last_year", "source"))):
+            obj = getattr(ind, group, None)
+            for attr in attrs:
+                value = text(getattr(obj, attr, "")) if obj is not None else ""
+                if value:
+                    yield row.path(f"{group}.{attr}"), value
+
+
+@register(
+    "PX501", "placeholder", "error",
+    "“{text}”中含有未替换的占位内容“{found}”",
+    """
+模板或往年表中的占位内容（XX、xxx、待填写、（单位）等）没有替换成实际内容，说明表格未填完整，
+审核时会被退回。
+
+修改方法：把占位内容替换为实际的数值、单位或名称。可在配置文件 placeholder-patterns 中增加
+本地区常见的占位写法。
+""",
+)
+def placeholder(ctx: Context) -> Iterator[Hit]:
+    patterns = [re.compile(p) for p in ctx.config.placeholder_patterns]
+    for path, value in text_cells(ctx):
+        found = [m.group(0) for p in patterns for m in p.finditer(value)]
+        if found:
+            yield Hit(path, {"text": _short(value), "found": "、".join(dict.fromkeys(found))})
+
+
+def _short(s: str, n: int = 30) -> str:
+    return s if len(s) <= n else s[:n] + "…"
+
+
+def _target_cells(ctx: Context) -> Iterator[tuple[str, str]]:
+    for path, value in text_cells(ctx, forward_only=True):
+        attr = path.rsplit(".", 1)[-1]
+        if attr in ("annual_value", "period_value") or (path.startswith("tasks[") and attr == "goal"):
+            yield path, value
+
+
+@register(
+    "PX502", "vague-target", "warning",
+    "目标“{text}”表述笼统（{found}），无法考核",
+    """
+“应做尽做”“按时按量完成”“有序进行”“根据下达任务确定”等表述没有可衡量的标准，
+年终无法判断目标是否完成，是审核中最常见的退回理由。
+
+修改方法：写成可衡量的目标：数量（≥3000宗）、质量（合格率≥95%）、时效（12月底前完成）
+或明确的定性标准（如“通过省厅验收”）。可在配置文件 vague-phrases 中调整词表。
+""",
+)
+def vague_target(ctx: Context) -> Iterator[Hit]:
+    for path, value in _target_cells(ctx):
+        found = [p for p in ctx.config.vague_phrases if p and p in value]
+        if "左右" in found and not path.startswith("tasks[") and "approx" in parse_target(value).notes:
+            found.remove("左右")  # PX407 already reports the approximate value
+        if found:
+            yield Hit(path, {"text": _short(value), "found": "、".join(found)})
+
+
+def stale_years(value: str, year: int, gap: int) -> list[int]:
+    """Years in ``value`` at least ``gap`` years before ``year``, outside titles and
+    comparison bases."""
+    s = _TITLES.sub(lambda m: " " * len(m.group(0)), value)
+    out = []
+    for m in _YEAR.finditer(s):
+        y = int(m.group(1))
+        before = s[max(0, m.start() - 3):m.start()]
+        if y <= year - gap and not any(w in before for w in _BASE_WORDS):
+            out.append(y)
+    return sorted(set(out))
+
+
+@register(
+    "PX503", "stale-year", "warning",
+    "“{text}”中出现往年年份{years}，本表为{year}年度，可能沿用了旧表内容",
+    """
+目标、指标和工作活动应针对申报年度。出现往年年份（如 2021 年度的表中写“完成2020年度评查”
+“2020年底完成”）通常说明直接沿用了上年的表格。文件名称（书名号《》内）、比较基期（较2020年）
+以及历史值、备注中的年份不在检查之列。
+
+修改方法：把年份和内容更新为申报年度的目标。
+""",
+)
+def stale_year(ctx: Context) -> Iterator[Hit]:
+    year = ctx.year
+    if year is None:
+        return
+    for path, value in text_cells(ctx, forward_only=True):
+        years = stale_years(value, year, ctx.config.stale_year_gap)
+        if years:
+            yield Hit(path, {"text": _short(value), "years": "、".join(f"{y}年" for y in years),
+                             "year": year})
+
+
+@register(
+    "PX504", "deviation-formula", "warning",
+    "预算资金偏离率的计算公式有误：“{text}”",
+    """
+预算资金偏离率 = |本年预算数 − 本年决算数| ÷ 本年预算数 × 100%。
+有的表写成“(预算−决算)/预算×100%−1”，这样算出的是执行率减一，不是偏离率。
+
+修改方法：把指标解释中的公式改为正确公式，并说明取绝对值。
+""",
+)
+def deviation_formula(ctx: Context) -> Iterator[Hit]:
+    for row in ctx.rows:
+        ind = row.indicator
+        if "偏离率" not in text(ind.name):
+            continue
+        for attr in ("explanation", "name"):
+            value = re.sub(r"\s+", "", text(getattr(ind, attr, ""))).replace("−", "-")
+            if re.search(r"100%-1(?!\d)", value):
+                yield Hit(row.path(attr), {"text": _short(text(getattr(ind, attr, "")), 40)})
+                break
