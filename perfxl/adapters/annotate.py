@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from copy import copy
 from collections import defaultdict
 from pathlib import Path
 
@@ -50,10 +51,11 @@ def annotate(source: str | os.PathLike[str], findings: list[Finding],
     for (sheet, cell), items in by_cell.items():
         target = wb[sheet][cell]
         old = target.comment
-        state.append((sheet, cell, json.dumps(_fill_state(target.fill)),
+        original = copy(target.fill)  # a StyleProxy; copy gives the fill object itself
+        state.append((sheet, cell, json.dumps(_fill_state(original)),
                       old.text if old else None, old.author if old else None))
         worst = min((f.severity for f in items), key=_rank)
-        if isinstance(target.fill, PatternFill) or target.fill is None:
+        if isinstance(original, PatternFill):  # gradients are left alone
             target.fill = PatternFill("solid", fgColor=FILLS.get(worst, FILLS["info"]))
         body = "\n".join(f"[{f.rule} {SEVERITY_LABELS.get(f.severity, f.severity)}] {f.message}"
                          for f in sorted(items, key=lambda f: (_rank(f.severity), f.rule)))

@@ -216,9 +216,9 @@ def _present(ctx: Context) -> tuple[set[str], set[str], dict[str, Row]]:
     for row in ctx.rows:
         if not (text(row.indicator.name) or text(row.indicator.annual_value)):
             continue
-        for value in (row.eff_level1, row.eff_level2):
+        for column, value in (("level1", row.eff_level1), ("level2", row.eff_level2)):
             cat = classify(value, fw)
-            if cat.kind == "level1":
+            if cat.kind == "level1" and column == "level1":
                 level1s.add(cat.canonical)
                 last[cat.canonical] = row
             elif cat.kind == "level2":

@@ -31,8 +31,11 @@ def _name(row: Row) -> str:
 
 
 def _rate_as_fraction(row: Row, t: Target) -> bool:
-    return ("bare_number" in t.notes and is_rate_name(_name(row)) and t.number is not None
-            and 0 < t.number <= 1)
+    if "bare_number" not in t.notes or t.number is None or not 0 < t.number <= 1:
+        return False
+    # The rate may be named in the value itself: 考核完成率1
+    before = re.split(r"\d", t.text, maxsplit=1)[0] if t.text else ""
+    return is_rate_name(_name(row)) or is_rate_name(before)
 
 
 @register(

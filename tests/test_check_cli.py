@@ -1,0 +1,112 @@
+"""perfxl check / perfxl rules end to end: formats, exit codes, config, annotate."""
+
+import csv
+import hashlib
+import io
+import json
+import runpy
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from _workbooks import guangdong_rows, write_rows
+from perfxl.cli import main
+from seed_forms import guangdong_seed
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def xlsx(form, path: Path) -> Path:
+    form.sources = {}
+    rows, merges = guangdong_rows(form)
+    return write_rows(path, rows, merges)
+
+
+@pytest.fixture
+def seed_book(tmp_path) -> Path:
+    return xlsx(guangdong_seed(), tmp_path / "seed.xlsx")
+
+
+@pytest.fixture
+def clean_book(tmp_path) -> Path:
+    clean = runpy.run_path(str(ROOT / "scripts" / "build_clean_example.py"))["clean_form"]()
+    return xlsx(clean, tmp_path / "clean.xlsx")
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_json_format_and_exit_1_on_errors(capsys, seed_book):
+    code, out, _ = run(capsys, "check", str(seed_book), "--format", "json")
+    assert code == 1
+    data = json.loads(out)
+    assert data and all(set(d) == {"file", "sheet", "cell", "rule", "severity", "message"} for d in data)
+    assert {"file": str(seed_book), "sheet": "申报表", "cell": "C26", "rule": "PX302",
+            "severity": "error", "message": "二级指标“成本标”不是2015年指标框架中的名称，应为“成本指标”"} in data
+
+
+def test_clean_file_exits_0_text_format(capsys, clean_book):
+    code, out, _ = run(capsys, "check", str(clean_book))
+    assert code == 0
+    assert "PX105 [提示]" in out and "错误 0 个" in out
+
+
+def test_csv_select_ignore(capsys, seed_book):
+    code, out, _ = run(capsys, "check", str(seed_book), "--format", "csv", "--select", "PX4",
+                       "--ignore", "PX402")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows and {r["rule"] for r in rows} == {"PX401", "PX406", "PX408"}
+    assert code == 0  # only warnings left
+
+
+def test_unreadable_file_is_a_finding_and_others_are_still_checked(capsys, tmp_path, seed_book):
+    bad = tmp_path / "bad.xlsx"
+    bad.write_text("not a workbook")
+    code, out, _ = run(capsys, "check", str(bad), str(seed_book), "--format", "json")
+    assert code == 2
+    data = json.loads(out)
+    assert data[0]["rule"] == "PX001" and data[0]["file"] == str(bad)
+    assert any(d["file"] == str(seed_book) for d in data)
+    code, out, _ = run(capsys, "check", str(tmp_path / "missing.xlsx"))
+    assert code == 2 and "PX001" in out
+
+
+def test_config_file_and_bad_config(capsys, tmp_path, seed_book):
+    cfg = tmp_path / "perfxl.toml"
+    cfg.write_text('ignore = ["PX3", "PX204", "PX402"]\n[severity]\nPX401 = "error"\n', "utf-8")
+    code, out, _ = run(capsys, "check", str(seed_book), "--config", str(cfg), "--format", "json")
+    data = json.loads(out)
+    assert not [d for d in data if d["rule"].startswith("PX3") or d["rule"] in ("PX204", "PX402")]
+    assert {d["severity"] for d in data if d["rule"] == "PX401"} == {"error"}
+    assert code == 1
+    cfg.write_text('framework = "1999"\n', "utf-8")
+    code, _, err = run(capsys, "check", str(seed_book), "--config", str(cfg))
+    assert code == 2 and "指标框架" in err
+
+
+def test_annotate_from_the_cli(capsys, tmp_path, seed_book):
+    before = hashlib.sha256(seed_book.read_bytes()).hexdigest()
+    out = tmp_path / "标注.xlsx"
+    code, _, err = run(capsys, "check", str(seed_book), "--annotate", "-o", str(out))
+    assert code == 1 and out.exists() and "标注副本" in err
+    assert hashlib.sha256(seed_book.read_bytes()).hexdigest() == before
+    wb = openpyxl.load_workbook(out)
+    assert "校验结果" in wb.sheetnames
+    assert "PX302" in wb["申报表"]["C26"].comment.text
+    code, _, err = run(capsys, "check", str(seed_book), "--annotate")
+    assert code == 2 and "-o" in err
+
+
+def test_rules_command(capsys):
+    code, out, _ = run(capsys, "rules")
+    assert code == 0 and "PX302" in out and "level2-unknown" in out
+    code, out, _ = run(capsys, "rules", "PX302")
+    assert code == 0 and "修改方法" in out and "PX301" not in out
+    code, out, _ = run(capsys, "rules", "PX6")
+    assert code == 0 and "PX601" in out and "PX302" not in out
+    code, _, err = run(capsys, "rules", "PX999")
+    assert code == 2 and "PX999" in err
