@@ -34,6 +34,12 @@ def clean_book(tmp_path) -> Path:
     return xlsx(clean, tmp_path / "clean.xlsx")
 
 
+@pytest.fixture(autouse=True)
+def isolated_cwd(tmp_path, monkeypatch):
+    # A perfxl.toml above the working folder would change the results.
+    monkeypatch.chdir(tmp_path)
+
+
 def run(capsys, *argv):
     code = main(list(argv))
     out = capsys.readouterr()
@@ -110,3 +116,11 @@ def test_rules_command(capsys):
     assert code == 0 and "PX601" in out and "PX302" not in out
     code, _, err = run(capsys, "rules", "PX999")
     assert code == 2 and "PX999" in err
+
+
+def test_perfxl_toml_is_found_in_the_working_folder(capsys, tmp_path, seed_book):
+    (tmp_path / "perfxl.toml").write_text('select = ["PX204"]\n', "utf-8")
+    code, out, _ = run(capsys, "check", str(seed_book), "--format", "json")
+    assert [d["rule"] for d in json.loads(out)] == ["PX204"] and code == 1
+    code, out, _ = run(capsys, "check", str(seed_book), "--format", "json", "--select", "PX302")
+    assert [d["rule"] for d in json.loads(out)] == ["PX302"]

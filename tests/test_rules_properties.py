@@ -65,3 +65,45 @@ def test_random_forms_never_raise_and_every_finding_has_a_cell(form, framework):
 @given(forms(with_sources=False))
 def test_forms_built_in_code_never_raise(form):
     check_form(form)
+
+
+# Values a user might type into a workbook cell (no NaN: Excel cannot store it).
+typed = st.one_of(
+    st.none(), st.integers(-10**6, 10**6), st.floats(-1e7, 1e7, allow_nan=False),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=15)
+    .filter(lambda s: not s.startswith("=")),
+    st.sampled_from(["550/人", "≥95%", "1", "XX", "应做尽做", "2万件以上", "成本标", "时效指标",
+                     "4,120.17万元", "１２３", "约四千万", "—", "2019年度", "（单位）"]),
+)
+
+
+@st.composite
+def workbook_forms(draw):
+    n_tasks, n_ind = draw(st.integers(1, 3)), draw(st.integers(1, 5))
+    return Form(
+        title="市直部门整体预算绩效目标申报表", department=draw(typed), year=2022,
+        staff_count=draw(typed), sub_units=draw(typed),
+        budget=Budget(**{k: draw(typed) for k in ("basic", "project", "fiscal", "other",
+                                                   "special_fund", "other_development",
+                                                   "own_level", "transfer")}),
+        overall_goal=draw(typed),
+        tasks=[Task(draw(typed), draw(typed), draw(typed), draw(typed)) for _ in range(n_tasks)],
+        indicators=[Indicator(level1=draw(st.sampled_from(["产出指标", "效益指标", "满意度指标", "成本标", "时效指标"])),
+                              level2=draw(typed), name=draw(typed), annual_value=draw(typed),
+                              period_value=draw(typed)) for _ in range(n_ind)],
+    )
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                               HealthCheck.function_scoped_fixture])
+@given(workbook_forms())
+def test_workbooks_read_back_every_finding_names_a_cell(tmp_path, form):
+    from _workbooks import guangdong_rows, write_rows
+    from perfxl.adapters.checking import check_file
+
+    rows, merges = guangdong_rows(form)
+    path = write_rows(tmp_path / "random.xlsx", rows, merges)
+    findings = check_file(path)
+    for f in findings:
+        assert f.file == str(path)
+        assert f.sheet and f.cell, f
