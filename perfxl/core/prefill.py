@@ -32,6 +32,7 @@ def carry_indicator(old: Indicator, layout: str, old_layout: str) -> Indicator:
             new.level1, new.level2 = old.level1, old.level2
             new.period_value = old.period_value  # a multi-year target spans both years
     else:
+        new.standard = Standard()
         if old_layout == "shandong":
             new.duty_no, new.duty, new.goal = old.duty_no, old.duty, old.goal
             new.explanation, new.activity, new.project = old.explanation, old.activity, old.project

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from perfxl.adapters.atomic import atomic_path
+from perfxl.adapters.history_notes import verify_and_annotate
 from perfxl.adapters.mail.campaign import CampaignResult, Job, run_campaign
 from perfxl.adapters.mail.collect import (CollectResult, Store, check_file, from_folder,
                                           imap_items)
@@ -136,9 +137,11 @@ def _save_manifest(outdir: Path, data: dict) -> None:
         tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
 
 
-def load_manifest(workdir: str | os.PathLike[str]) -> dict:
+def load_manifest(workdir: str | os.PathLike[str], required: bool = True) -> dict:
     p = Path(workdir) / MANIFEST
     if not p.exists():
+        if not required:
+            return {}
         raise DistributionError(f"{workdir} 不是分发文件夹（没有 {MANIFEST}）：请先运行 perfxl distribute")
     return json.loads(p.read_text("utf-8"))
 
@@ -158,7 +161,10 @@ def distribute(roster_path: str | os.PathLike[str], year: int, outdir: str | os.
                deadline: str = "", templates_dir: str | os.PathLike[str] | None = None,
                smtp: SmtpSettings | None = None, sender: Sender | None = None,
                instructions: str = "", retry_uncertain: bool = False,
+               writer: Callable[[Form, Path], object] | None = None,
                progress: Progress = None) -> DistributionResult:
+    """``writer(form, path)`` writes a form workbook; the default is the official template
+    writer (perfxl.adapters.template.write_form)."""
     if send and dry_run:
         raise DistributionError("--send 和 --dry-run 只能选一个")
     if (send or dry_run) and sender is None:
@@ -178,7 +184,8 @@ def distribute(roster_path: str | os.PathLike[str], year: int, outdir: str | os.
     campaign = f"distribute:{year}"
     log = SendLog(outdir / LOG_NAME)
     already = set(plan([d.key for d in roster.departments], log.records(), campaign).already_sent)
-    write_form = _writer()
+    write_form = writer or _writer()
+    read_form = _reader()
     jobs = []
     for dept in roster.departments:
         path = outdir / FORMS_DIR / form_filename(dept, year)
@@ -191,6 +198,7 @@ def distribute(roster_path: str | os.PathLike[str], year: int, outdir: str | os.
             form = new_form(dept.name, dept.layout, year, previous)
             with atomic_path(path) as tmp:
                 write_form(form, tmp)
+                verify_and_annotate(tmp, form, read_form)
             _say(progress, f"已生成：{path.name}")
         result.forms[dept.name] = path
         v = _variables(dept, year, deadline, sender, instructions, attachment=path.name,
@@ -240,7 +248,8 @@ def collect(workdir: str | os.PathLike[str], *, from_dir: str | os.PathLike[str]
             check: bool = True, status_file: str | os.PathLike[str] | None = None,
             progress: Progress = None) -> CollectionResult:
     workdir = Path(workdir)
-    manifest = load_manifest(workdir)
+    # Forms sent some other way can still be collected: a roster is enough.
+    manifest = load_manifest(workdir, required=roster_path is None)
     roster = _roster_of(workdir, manifest, roster_path)
     store = Store(workdir)
     reader = _reader()

@@ -1,0 +1,175 @@
+"""Collecting returned forms from a folder and from a real Dovecot IMAP mailbox."""
+
+import copy
+import imaplib
+import os
+import shutil
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from perfxl.adapters.mail.api import collect
+from perfxl.adapters.mail.credentials import Credentials
+from perfxl.adapters.mail.imap import ImapSettings
+from perfxl.adapters.roster_xlsx import write_roster_template
+from perfxl.adapters.xlsx_reader import read_form
+from perfxl.cli import main
+from perfxl.core.rules import check_form
+from perfxl.core.textimport import import_text
+from tests._mailserver import dovecot_server
+from tests._workbooks import guangdong_rows, write_rows
+from tests.conftest import GUANGDONG_SEED
+
+DEPTS = [("惠州市司法局", "101001", "sf@example.cn"), ("惠州市财政局", "101002", "cz@example.cn"),
+         ("惠州市审计局", "101003", "sj@example.cn")]
+
+
+@pytest.fixture(scope="module")
+def seed():
+    return import_text(GUANGDONG_SEED.read_text("utf-8")).form
+
+
+def make_roster(path: Path) -> Path:
+    write_roster_template(path)
+    wb = load_workbook(path)
+    for name, code, mail in DEPTS:
+        wb["部门名单"].append([name, code, "广东", "联系人", mail, None])
+    wb.save(path)
+    return path
+
+
+def form_file(path: Path, seed, department: str, goal_suffix: str = "") -> Path:
+    form = copy.deepcopy(seed)
+    form.department = department
+    form.overall_goal += goal_suffix
+    rows, merges = guangdong_rows(form)
+    return write_rows(path, rows, merges)
+
+
+def eml(path: Path, sender: str, attachment: Path | None, name: str | None = None) -> Path:
+    m = EmailMessage()
+    m["From"], m["To"], m["Subject"] = sender, "jxk@czj.example.cn", "回复：绩效目标表"
+    m["Date"] = "Mon, 03 Mar 2025 10:15:00 +0800"
+    m.set_content("已填好，请查收。")
+    if attachment is not None:
+        m.add_attachment(attachment.read_bytes(), maintype="application",
+                         subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                         filename=name or attachment.name)
+    path.write_bytes(m.as_bytes())
+    return path
+
+
+def expected_status(file: Path) -> str:
+    return "需修改" if any(f.severity == "error" for f in check_form(read_form(file))) else "校验通过"
+
+
+def test_collect_from_folder_matches_by_name_then_sender(tmp_path, seed):
+    roster = make_roster(tmp_path / "名单.xlsx")
+    inbox = tmp_path / "收到"
+    inbox.mkdir()
+    a = form_file(inbox / "司法局.xlsx", seed, "惠州市司法局")
+    # the finance bureau wrote its name wrong in the form; its address identifies it
+    b = form_file(tmp_path / "b.xlsx", seed, "惠州市财政局（盖章）")
+    eml(inbox / "cz.eml", "财政局 <CZ@example.cn>", b, "财政局 回复/表.xlsx")
+    (inbox / "陌生.xlsx").write_bytes(b"garbage")
+    eml(inbox / "noattach.eml", "sj@example.cn", None)
+    work = tmp_path / "工作"
+    res = collect(work, from_dir=inbox, roster_path=roster)
+    got = {r.department: r for r in res.collected.stored}
+    assert set(got) == {"惠州市司法局", "惠州市财政局"}
+    assert got["惠州市司法局"].matched_by == "name"
+    fin = got["惠州市财政局"]
+    assert fin.matched_by == "sender" and "不在名单中" in fin.note and fin.sender == "CZ@example.cn"
+    assert fin.received_at == "2025-03-03T02:15:00+00:00"
+    stored = work / fin.file
+    assert stored.parent == work / "回收" / "惠州市财政局" and "/" not in stored.name.split("_", 2)[2]
+    assert stored.read_bytes() == b.read_bytes()
+    [un] = res.collected.unmatched
+    assert un.original_name == "陌生.xlsx" and "无法读取" in un.note
+    assert any("没有 .xlsx 附件" in s for s in res.collected.skipped)
+    status = {s.department.name: s for s in res.statuses}
+    assert status["惠州市司法局"].status == expected_status(a)
+    assert status["惠州市审计局"].status == "未发送"  # nothing was sent through perfxl
+    wb = load_workbook(res.status_file)
+    ws = wb["回收状态"]
+    rows = {r[1]: r for r in ws.iter_rows(min_row=5, values_only=True)}
+    assert rows["惠州市财政局"][6] == status["惠州市财政局"].status and rows["惠州市财政局"][9] == 1
+    assert rows["惠州市审计局"][6] == "未发送"
+    assert wb["未匹配"]["C2"].value == "陌生.xlsx"
+    errors = status["惠州市司法局"].errors
+    assert rows["惠州市司法局"][10] == errors
+    assert wb["问题明细"].max_row - 1 == sum(len(s.findings) for s in res.statuses)
+
+    # the same files again: nothing new; a corrected version: kept beside the first
+    again = collect(work, from_dir=inbox, roster_path=roster)
+    assert again.collected.stored == [] and again.collected.duplicates == 3
+    newer = tmp_path / "新"
+    newer.mkdir()
+    form_file(newer / "司法局.xlsx", seed, "惠州市司法局", "（修改稿）")
+    third = collect(work, from_dir=newer, roster_path=roster)
+    st = {s.department.name: s for s in third.statuses}["惠州市司法局"]
+    assert st.versions == 2 and len(list((work / "回收" / "惠州市司法局").iterdir())) == 2
+    assert read_form(work / st.latest.file).overall_goal.endswith("（修改稿）")
+
+
+def test_unreadable_return_from_known_sender_needs_fixing(tmp_path, seed):
+    roster = make_roster(tmp_path / "名单.xlsx")
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    bad = tmp_path / "坏.xlsx"
+    bad.write_bytes(b"PK\x03\x04 broken")
+    eml(inbox / "x.eml", "sj@example.cn", bad)
+    res = collect(tmp_path / "w", from_dir=inbox, roster_path=roster)
+    st = {s.department.name: s for s in res.statuses}["惠州市审计局"]
+    assert st.status == "需修改" and st.errors == 1 and st.latest.matched_by == "sender"
+
+
+def test_cli_collect_exit_codes(tmp_path, seed, capsys):
+    roster = make_roster(tmp_path / "名单.xlsx")
+    assert main(["collect", str(tmp_path / "w"), "--roster", str(roster)]) == 2
+    assert "--from" in capsys.readouterr().err
+    assert main(["collect", str(tmp_path / "w2"), "--from", str(tmp_path / "none")]) == 2
+    assert "不是分发文件夹" in capsys.readouterr().err
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    form_file(inbox / "a.xlsx", seed, "惠州市司法局")
+    rc = main(["collect", str(tmp_path / "w"), "--roster", str(roster), "--from", str(inbox)])
+    out = capsys.readouterr().out
+    assert "新收到 1 个表格" in out and "状态表" in out
+    assert rc == (1 if expected_status(inbox / "a.xlsx") == "需修改" else 0)
+
+
+@pytest.mark.skipif(not (shutil.which("dovecot") or os.path.exists("/usr/sbin/dovecot")),
+                    reason="dovecot-imapd not installed (scripts/bootstrap.sh installs it)")
+def test_collect_from_imap_keeps_versions_and_reads_each_message_once(tmp_path, seed, monkeypatch):
+    roster = make_roster(tmp_path / "名单.xlsx")
+    a1 = form_file(tmp_path / "a1.xlsx", seed, "惠州市司法局")
+    a2 = form_file(tmp_path / "a2.xlsx", seed, "惠州市司法局", "（第二稿）")
+    c = form_file(tmp_path / "c.xlsx", seed, "惠州市财政局")
+    with dovecot_server() as srv:
+        conn = imaplib.IMAP4(srv["host"], srv["port"])
+        conn.login(srv["user"], srv["password"])
+        for sender, f in (("sf@example.cn", a1), ("cz@example.cn", c)):
+            conn.append("INBOX", None, None, eml(tmp_path / "m.eml", sender, f, "绩效目标表.xlsx").read_bytes())
+        monkeypatch.setenv("PERFXL_IMAP_USER", srv["user"])
+        monkeypatch.setenv("PERFXL_IMAP_PASSWORD", srv["password"])
+        work = tmp_path / "w"
+        args = ["collect", str(work), "--roster", str(roster), "--imap", srv["host"],
+                "--imap-port", str(srv["port"]), "--imap-security", "none", "--folder", "INBOX"]
+        assert main(args) in (0, 1)
+        records = (work / "回收" / "回收记录.jsonl").read_text("utf-8").splitlines()
+        assert len(records) == 2 and "imap://127.0.0.1/INBOX;uid=1" in records[0]
+        assert main(args) in (0, 1)  # nothing new on the server
+        assert len((work / "回收" / "回收记录.jsonl").read_text("utf-8").splitlines()) == 2
+        conn.append("INBOX", None, None, eml(tmp_path / "m.eml", "sf@example.cn", a2, "绩效目标表.xlsx").read_bytes())
+        conn.logout()
+        res = collect(work, roster_path=roster,
+                      imap=ImapSettings(srv["host"], srv["port"], "none", "INBOX",
+                                        Credentials(srv["user"], srv["password"])))
+    assert [r.department for r in res.collected.stored] == ["惠州市司法局"]
+    st = {s.department.name: s for s in res.statuses}
+    assert st["惠州市司法局"].versions == 2 and st["惠州市财政局"].versions == 1
+    files = sorted(p.name for p in (work / "回收" / "惠州市司法局").iterdir())
+    assert len(files) == 2 and all(n.endswith("_绩效目标表.xlsx") for n in files)

@@ -1,0 +1,179 @@
+"""distribute → mail through a real loopback SMTP server → attachment reads back as the
+right department's form; reruns never mail anyone twice."""
+
+import copy
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from perfxl.adapters.mail.api import DistributionError, distribute
+from perfxl.adapters.mail.compose import Sender
+from perfxl.adapters.mail.smtp import SmtpSettings
+from perfxl.adapters.roster_xlsx import write_roster_template
+from perfxl.adapters.xlsx_reader import read_form
+from perfxl.cli import main
+from perfxl.core.textimport import import_text
+from tests._mailserver import Recorder, smtp_server
+from tests._workbooks import guangdong_rows, shandong_rows, write_rows
+from tests.conftest import GUANGDONG_SEED, SHANDONG_SEED
+
+SENDER = Sender("jxk@czj.example.gov.cn", "市财政局绩效管理科", "0752-2800000")
+ROSTER = [("惠州市司法局", "101001", "广东", "张三", "zhang@example.cn；li@example.cn", "boss@example.cn"),
+          ("临沂市司法局", "371001", "山东", "王五", "wang@example.cn", None)]
+
+
+def layout_writer(form, path):
+    """A real xlsx writer laid out like the published forms (the test workbooks the reader
+    is tested with), so distribution is tested independently of the template writer."""
+    form = copy.deepcopy(form)
+    form.title = form.title or f"{form.year}年部门整体预算绩效目标表"
+    rows, merges = (guangdong_rows if form.layout == "guangdong" else shandong_rows)(form)
+    write_rows(Path(path), rows, merges)
+
+
+@pytest.fixture(scope="module")
+def history_dir(tmp_path_factory):
+    d = tmp_path_factory.mktemp("lastyear")
+    for seed in (GUANGDONG_SEED, SHANDONG_SEED):
+        form = import_text(seed.read_text("utf-8")).form
+        layout_writer(form, d / f"{form.department}.xlsx")
+    return d
+
+
+def roster_file(path: Path, rows=ROSTER) -> Path:
+    write_roster_template(path)
+    wb = load_workbook(path)
+    for r in rows:
+        wb["部门名单"].append(list(r))
+    wb.save(path)
+    return path
+
+
+def smtp(port, **kw):
+    return SmtpSettings("127.0.0.1", port, "none", rate_per_min=0, backoff=0.01, **kw)
+
+
+def test_distribute_sends_each_department_its_own_prefilled_form(tmp_path, history_dir):
+    roster = roster_file(tmp_path / "名单.xlsx")
+    out = tmp_path / "2025分发"
+    rec = Recorder()
+    with smtp_server(rec) as (port, _):
+        res = distribute(roster, 2025, out, send=True, history_dir=history_dir,
+                         deadline="2025年3月31日", smtp=smtp(port), sender=SENDER,
+                         instructions="请同时报送电子版和盖章扫描件。", writer=layout_writer)
+        assert res.ok and sorted(res.with_history) == ["临沂市司法局", "惠州市司法局"]
+        assert len(rec.messages) == 2
+        by_rcpt = {tuple(r): message_from_bytes(raw, policy=policy.default) for _, r, raw in rec.messages}
+        gd = by_rcpt[("zhang@example.cn", "li@example.cn", "boss@example.cn")]
+        sd = by_rcpt[("wang@example.cn",)]
+        assert gd["Subject"] == "关于报送2025年度部门整体预算绩效目标表的通知（惠州市司法局）"
+        assert [a.display_name for a in gd["To"].addresses] == ["张三", "张三"]
+        assert gd["Cc"].addresses[0].addr_spec == "boss@example.cn"
+        body = gd.get_body(("plain",)).get_content()
+        for text in ("张三：", "2025年3月31日 前", "请同时报送电子版和盖章扫描件。", "0752-2800000",
+                     "已预填上年度", "101001_惠州市司法局_2025年部门整体预算绩效目标表.xlsx"):
+            assert text in body
+        forms = {}
+        for name, msg in (("惠州市司法局", gd), ("临沂市司法局", sd)):
+            [att] = list(msg.iter_attachments())
+            assert att.get_filename().endswith(f"_{name}_2025年部门整体预算绩效目标表.xlsx")
+            path = tmp_path / att.get_filename()
+            path.write_bytes(att.get_content())
+            forms[name] = (path, read_form(path))
+        gpath, gform = forms["惠州市司法局"]
+        assert (gform.department, gform.year, gform.layout) == ("惠州市司法局", 2025, "guangdong")
+        assert len(gform.indicators) == 9 and gform.indicators[0].annual_value == ""
+        assert len(gform.tasks) == 9 and all(t.amount is None for t in gform.tasks)
+        cell = gform.source("indicators[0].annual_value")
+        note = load_workbook(gpath)[cell.sheet][cell.cell].comment
+        assert note is not None and "上年值：≥2场" in note.text
+        _, sform = forms["临沂市司法局"]
+        assert (sform.department, sform.year, sform.layout) == ("临沂市司法局", 2025, "shandong")
+        assert sform.indicators[0].history.last_year.startswith("印发全面从严治党任务分工")
+        assert sform.indicators[0].annual_value == ""
+
+        # a rerun sends nothing and leaves the sent forms as they were
+        before = {p: p.read_bytes() for p in res.forms.values()}
+        again = distribute(roster, 2025, out, send=True, history_dir=history_dir, smtp=smtp(port),
+                           sender=SENDER, writer=layout_writer)
+    assert again.campaign.sent == [] and sorted(again.campaign.already_sent) == ["临沂市司法局", "惠州市司法局"]
+    assert sorted(again.kept) == ["临沂市司法局", "惠州市司法局"]
+    assert {p: p.read_bytes() for p in again.forms.values()} == before
+    assert len(rec.messages) == 2
+
+
+def test_server_failure_halfway_and_rerun(tmp_path):
+    rows = [(f"测试局{i}", f"{i}", "广东", "", f"t{i}@example.cn", None) for i in range(4)]
+    roster = roster_file(tmp_path / "名单.xlsx", rows)
+    hist = tmp_path / "hist"
+    hist.mkdir()
+    seed = import_text(GUANGDONG_SEED.read_text("utf-8")).form
+    for i in range(4):
+        f = copy.deepcopy(seed)
+        f.department = f"测试局{i}"
+        layout_writer(f, hist / f"{i}.xlsx")
+    rec = Recorder(fail_after=1, mode="drop")
+    with smtp_server(rec) as (port, _):
+        first = distribute(roster, 2025, tmp_path / "out", send=True, history_dir=hist,
+                           smtp=smtp(port, retries=1), sender=SENDER, writer=layout_writer)
+        assert first.campaign.sent == ["测试局0"] and not first.ok
+        rec.fail_after = None
+        second = distribute(roster, 2025, tmp_path / "out", send=True, history_dir=hist,
+                            smtp=smtp(port), sender=SENDER, writer=layout_writer)
+    assert second.ok and second.campaign.sent == ["测试局1", "测试局2", "测试局3"]
+    assert sorted(r[1][0] for r in rec.messages) == [f"t{i}@example.cn" for i in range(4)]
+
+
+def test_dry_run_writes_eml(tmp_path, history_dir):
+    roster = roster_file(tmp_path / "名单.xlsx")
+    res = distribute(roster, 2025, tmp_path / "o", dry_run=True, history_dir=history_dir,
+                     sender=SENDER, writer=layout_writer)
+    names = sorted(p.name for p in res.campaign.eml_files)
+    assert names == ["101001_惠州市司法局_2025年部门整体预算绩效目标表.eml",
+                     "371001_临沂市司法局_2025年部门整体预算绩效目标表.eml"]
+    assert all(p.parent == tmp_path / "o" / "邮件" / "分发" for p in res.campaign.eml_files)
+    [eml] = [p for p in res.campaign.eml_files if "临沂" in p.name]
+    msg = message_from_bytes(eml.read_bytes(), policy=policy.default)
+    assert "临沂市司法局" in msg["Subject"] and msg["To"].addresses[0].addr_spec == "wang@example.cn"
+    assert not (tmp_path / "o" / "发送记录.jsonl").exists()
+
+
+def test_bad_roster_stops_before_anything_is_written(tmp_path, capsys):
+    roster = roster_file(tmp_path / "名单.xlsx", ROSTER + [("恶意\r\nBcc: all@evil.cn", "9", "广东", "", "x@example.cn", None),
+                                                         ("../上级", "8", "广东", "", "not-mail", None)])
+    with pytest.raises(DistributionError) as exc:
+        distribute(roster, 2025, tmp_path / "o", writer=layout_writer)
+    cells = {f.cell for f in exc.value.findings if f.severity == "error"}
+    assert {"A4", "A5", "E5"} <= cells
+    assert not (tmp_path / "o").exists()
+    assert main(["distribute", str(roster), "--year", "2025", "-o", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "第 4 行：“部门名称”含有换行符或控制字符" in err and "名单.xlsx 部门名单!A5" in err
+
+
+def test_history_from_last_years_summary(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "汇总"
+    ind = wb.create_sheet("指标明细")
+    ind.append(["2024年度指标明细"])
+    ind.append(["序号", "部门名称", "一级指标", "二级指标", "三级指标", "年度指标值", "实施周期指标值"])
+    ind.append([1, "惠州市司法局", "产出指标", "数量指标", "培训场次", "≥2场", "≥6场"])
+    ind.append([2, "临沂市司法局", "", "", "普法宣传覆盖率", "≥95%", ""])
+    tasks = wb.create_sheet("重点任务")
+    tasks.append(["部门名称", "任务名称", "主要实施内容", "拟投入资金（万元）", "期望达到的目标"])
+    tasks.append(["惠州市司法局", "法治宣传", "开展普法", 12.5, "群众知晓率提升"])
+    wb.save(tmp_path / "2024汇总.xlsx")
+    roster = roster_file(tmp_path / "名单.xlsx")
+    res = distribute(roster, 2025, tmp_path / "o", history=tmp_path / "2024汇总.xlsx", writer=layout_writer)
+    assert sorted(res.with_history) == ["临沂市司法局", "惠州市司法局"]
+    g = read_form(res.forms["惠州市司法局"])
+    assert [(i.level1, i.level2, i.name, i.annual_value, i.period_value) for i in g.indicators] == \
+        [("产出指标", "数量指标", "培训场次", "", "≥6场")]
+    assert [(t.name, t.content, t.amount, t.goal) for t in g.tasks] == [("法治宣传", "开展普法", None, "群众知晓率提升")]
+    s = read_form(res.forms["临沂市司法局"])
+    assert s.indicators[0].name == "普法宣传覆盖率" and s.indicators[0].history.last_year == "≥95%"
