@@ -86,7 +86,8 @@ def instructions(args) -> str:
     return text
 
 
-def print_findings(findings, stream=sys.stderr) -> None:
+def print_findings(findings, stream=None) -> None:
+    stream = stream or sys.stderr
     from perfxl.core.findings import SEVERITY_LABELS
 
     for f in findings:
@@ -95,8 +96,9 @@ def print_findings(findings, stream=sys.stderr) -> None:
               file=stream)
 
 
-def print_campaign(c, stream=sys.stdout) -> int:
+def print_campaign(c, stream=None) -> int:
     """Summary lines; the exit status (0 all done, 1 something left to do)."""
+    stream = stream or sys.stdout
     if c is None:
         return 0
     if c.eml_files:
