@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs everything perfxl needs on a fresh Debian machine with Python 3.11:
 # Debian packages (LibreOffice for recalculation and rendering, poppler for PNGs,
-# Dovecot for the IMAP tests, CJK fonts) and a virtualenv in .venv with perfxl and its
+# Dovecot for the IMAP tests, openssl for their test certificates, CJK fonts) and a virtualenv in .venv with perfxl and its
 # dev dependencies. Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(libreoffice-calc-nogui poppler-utils dovecot-imapd fonts-noto-cjk)
+APT_PACKAGES=(libreoffice-calc-nogui poppler-utils dovecot-imapd fonts-noto-cjk openssl)
 need_apt=()
 for pkg in "${APT_PACKAGES[@]}"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")

@@ -154,3 +154,40 @@ service imap-login {{
             proc.kill()
             proc.wait()
         shutil.rmtree(root, ignore_errors=True)
+
+
+def self_signed(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 that the client trusts only when given it as CA file."""
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
+                    "-out", str(cert), "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    return cert, key
+
+
+@contextlib.contextmanager
+def tls_smtp_server(recorder: Recorder, cert: Path, key: Path, mode: str,
+                    auth: tuple[str, str] | None = None):
+    """``mode``: "starttls" (STARTTLS required before MAIL/AUTH) or "ssl" (implicit TLS)."""
+    import ssl
+
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(cert, key)
+    kwargs: dict = {}
+    authenticator = None
+    if auth:
+        authenticator = _Auth(*auth)
+        kwargs.update(authenticator=authenticator, auth_required=True)
+    if mode == "starttls":
+        kwargs.update(tls_context=ctx, require_starttls=True)
+    else:
+        # aiosmtpd only counts STARTTLS as "TLS" for AUTH; with implicit TLS the whole
+        # connection is encrypted, so allowing AUTH is what a real SSL server does.
+        kwargs.update(ssl_context=ctx, auth_require_tls=False)
+    port = free_port()
+    ctl = Controller(recorder, hostname="127.0.0.1", port=port, **kwargs)
+    ctl.start()
+    try:
+        yield port, authenticator
+    finally:
+        ctl.stop()

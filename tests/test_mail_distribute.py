@@ -177,3 +177,47 @@ def test_history_from_last_years_summary(tmp_path):
     assert [(t.name, t.content, t.amount, t.goal) for t in g.tasks] == [("法治宣传", "开展普法", None, "群众知晓率提升")]
     s = read_form(res.forms["临沂市司法局"])
     assert s.indicators[0].name == "普法宣传覆盖率" and s.indicators[0].history.last_year == "≥95%"
+
+
+def test_remind_chases_missing_and_faulty_returns_once_per_round(tmp_path, history_dir):
+    from perfxl.adapters.mail.api import collect, remind
+    from perfxl.core.rules import check_form
+
+    roster = roster_file(tmp_path / "名单.xlsx")
+    out = tmp_path / "out"
+    rec = Recorder()
+    with smtp_server(rec) as (port, _):
+        distribute(roster, 2025, out, send=True, history_dir=history_dir, deadline="3月31日",
+                   smtp=smtp(port), sender=SENDER, writer=layout_writer)
+        # 惠州 returns last year's form with this year's name: the rules find errors in it
+        returned = tmp_path / "in"
+        returned.mkdir()
+        seed = import_text(GUANGDONG_SEED.read_text("utf-8")).form
+        seed.budget.basic = (seed.budget.basic or 0) + 1000  # totals no longer add up
+        layout_writer(seed, returned / "惠州.xlsx")
+        errors = [f for f in check_form(read_form(returned / "惠州.xlsx")) if f.severity == "error"]
+        assert errors
+        st = {s.department.name: s.status for s in collect(out, from_dir=returned).statuses}
+        assert st == {"惠州市司法局": "需修改", "临沂市司法局": "已发送"}
+        rec.messages.clear()
+        res = remind(out, send=True, smtp=smtp(port), round_label="第一次")
+        assert sorted(res.reminded) == ["临沂市司法局", "惠州市司法局"] and res.campaign.ok
+        again = remind(out, send=True, smtp=smtp(port), round_label="第一次")
+        assert again.campaign.sent == [] and len(rec.messages) == 2
+    msgs = {tuple(r)[0]: message_from_bytes(raw, policy=policy.default) for _, r, raw in rec.messages}
+    fix = msgs["zhang@example.cn"]
+    assert fix["Subject"] == "请修改2025年度部门整体预算绩效目标表（惠州市司法局）"
+    body = fix.get_body(("plain",)).get_content()
+    assert f"发现以下 {len(errors)} 个问题" in body and errors[0].message in body
+    assert list(fix.iter_attachments()) == []
+    late = msgs["wang@example.cn"]
+    assert late["Subject"] == "催报：2025年度部门整体预算绩效目标表（临沂市司法局）"
+    assert "截止时间为 3月31日" in late.get_body(("plain",)).get_content()
+    [att] = list(late.iter_attachments())
+    assert read_form_bytes(tmp_path, att).department == "临沂市司法局"
+
+
+def read_form_bytes(tmp_path, part):
+    p = tmp_path / "att.xlsx"
+    p.write_bytes(part.get_content())
+    return read_form(p)

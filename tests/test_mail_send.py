@@ -178,3 +178,24 @@ def test_user_templates_override_and_typos_are_reported(tmp_path):
         t.body("remind")
     with pytest.raises(ComposeError, match="控制字符"):
         Sender("bad\r\nBcc: x@y.cn")
+
+
+@pytest.mark.parametrize("mode", ["starttls", "ssl"])
+def test_encrypted_connections_verify_the_certificate(tmp_path, mode):
+    from _mailserver import self_signed, tls_smtp_server
+    from perfxl.adapters.mail.credentials import Credentials
+
+    cert, key = self_signed(tmp_path)
+    rec = Recorder()
+    creds = Credentials("jxk", "pw-123")
+    with tls_smtp_server(rec, cert, key, mode, auth=("jxk", "pw-123")) as (port, auth):
+        # the bureau's own certificate is not trusted by default: refuse, and say why
+        res = run_campaign(jobs(tmp_path, 2), "c", sender=SENDER, log=SendLog(tmp_path / "a.jsonl"),
+                           send=True, smtp=SmtpSettings("127.0.0.1", port, mode, creds, backoff=0.01,
+                                                        rate_per_min=0))
+        assert "加密连接失败" in res.failed["第0测试局"] and res.not_attempted == ["第1测试局"]
+        assert rec.messages == []
+        res = run_campaign(jobs(tmp_path, 2), "c", sender=SENDER, log=SendLog(tmp_path / "b.jsonl"),
+                           send=True, smtp=SmtpSettings("127.0.0.1", port, mode, creds, backoff=0.01,
+                                                        rate_per_min=0, cafile=str(cert)))
+    assert res.ok and len(rec.messages) == 2 and auth.logins == ["jxk"]

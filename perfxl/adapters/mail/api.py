@@ -84,7 +84,10 @@ def _say(progress: Progress, text: str) -> None:
 
 
 def _writer():
-    from perfxl.adapters.template import write_form
+    try:
+        from perfxl.adapters.template import write_form
+    except ImportError:
+        raise DistributionError("本安装缺少申报表模板模块（perfxl.adapters.template），无法生成申报表") from None
     return write_form
 
 
