@@ -173,7 +173,11 @@ def test_px301_unknown_level1():
 
 def test_px303_wrong_parent_and_px304_wrong_column():
     form = _with(4, l1="时效指标")
-    assert messages(form, "PX303") == ["二级指标“经济效益指标”填在一级指标“时效指标”下，应属于一级指标“效益指标”"]
+    assert messages(form, "PX303") == [
+        "二级指标“经济效益指标”填在一级指标“时效指标”下（“时效指标”本身是二级指标，却填在了一级指标列），"
+        "应属于一级指标“效益指标”"]
+    assert messages(_with(5, l1="产出指标"), "PX303") == [
+        "二级指标“社会效益指标”填在一级指标“产出指标”下，应属于一级指标“效益指标”"]
     assert "PX304" in codes(form)
     shifted = gd(FULL_2015 + [("生态效益指标", "提升政府立法立规与法律顾问工作质效的说明文字", "办理法律事务不少于200件", "")])
     msgs = messages(shifted, "PX304")
@@ -211,6 +215,10 @@ def test_px308_satisfaction_missing_and_internal_staff_only():
     assert "各科室的满意度" in msg and "内部" in msg
     shandong = sd([Indicator(name="各科室的满意度评价", annual_value="依照实际打分情况", note="内部")])
     assert "PX308" in codes(shandong)
+    shifted = sd([Indicator(name="保证各科室的有效运作", explanation="各科室的满意度评价",
+                            annual_value="依照实际打分情况", note="内部")])
+    msg = messages(shifted, "PX308")[0]
+    assert "各科室的满意度评价" in msg
     ok = sd([Indicator(name="群众满意度", annual_value="≥95%", note="新增")])
     assert "PX308" not in codes(ok)
 
@@ -280,6 +288,9 @@ def test_stale_years():
     form = sd([Indicator(name="评查", annual_value="2020年底完成", note="2020年新项目",
                          history=History(last_year="2019年度已完成"))])
     out = [f for f in check_form(form) if f.rule == "PX503"]
+    std = sd([Indicator(name="x", annual_value="按期完成", standard=Standard(plan_value="2020年完成", value="2020年底完成"), note="n")])
+    assert [m for m in messages(std, "PX503") if "2020年底完成" in m]
+    assert not [m for m in messages(std, "PX503") if "2020年完成" in m]
     assert len(out) == 1 and "2020年" in out[0].message and "2021年度" in out[0].message
 
 
@@ -287,6 +298,9 @@ def test_deviation_formula():
     ind = Indicator(name="预算资金偏离率", explanation="偏离率=(本年预算数-本年决算数)/本年预算数*100%-1",
                     annual_value="≤5%", note="x")
     assert "PX504" in codes(sd([ind]))
+    shifted = Indicator(name="在保证预算编制完整的前提下", annual_value="预算资金偏离率=(预算-决算)/预算*100%-1",
+                        note="x")
+    assert "PX504" in codes(sd([shifted]))
     ind.explanation = "偏离率=|本年预算数-本年决算数|/本年预算数×100%"
     assert "PX504" not in codes(sd([ind]))
 

@@ -130,7 +130,7 @@ def level2_unknown(ctx: Context) -> Iterator[Hit]:
 
 @register(
     "PX303", "level2-wrong-parent", "error",
-    "二级指标“{value}”填在一级指标“{under}”下，应属于一级指标“{parent}”",
+    "二级指标“{value}”填在一级指标“{under}”下{note}，应属于一级指标“{parent}”",
     """
 每个二级指标只属于一个一级指标：数量、质量、时效、成本指标属于产出指标；经济、社会、生态效益
 和可持续影响指标属于效益指标；服务对象满意度指标属于满意度指标（2021 年框架中成本类指标
@@ -155,8 +155,10 @@ def level2_wrong_parent(ctx: Context) -> Iterator[Hit]:
         under = under_cat.canonical if under_cat.kind == "level1" else row.eff_level1
         expected = parent(cat.canonical, fw)
         if under != expected:
+            note = "（“{0}”本身是二级指标，却填在了一级指标列）".format(row.eff_level1) \
+                if under_cat.kind == "level2" else ""
             yield Hit(row.path("level2"), {"value": row.level2, "under": row.eff_level1,
-                                           "parent": expected})
+                                           "parent": expected, "note": note})
 
 
 @register(
@@ -273,6 +275,10 @@ def level2_without_indicators(ctx: Context) -> Iterator[Hit]:
                 yield Hit(last[level1].path("level2"), {"level2": level2, "level1": level1})
 
 
+def _cut(s: str, n: int = 30) -> str:
+    return s if len(s) <= n else s[:n] + "…"
+
+
 def _internal(name: str, ctx: Context) -> bool:
     return any(w in name for w in ctx.config.internal_satisfaction_words)
 
@@ -296,6 +302,8 @@ def service_satisfaction_missing(ctx: Context) -> Iterator[Hit]:
         name = text(row.indicator.name)
         cats = [classify(v, fw) for v in (row.eff_level1, row.eff_level2)]
         in_group = any(c.canonical in ("满意度指标", "服务对象满意度指标") for c in cats)
+        if not ctx.guangdong and "满意" not in name and "满意" in text(row.indicator.explanation):
+            name = text(row.indicator.explanation)  # a duty matrix shifted by a column
         if not (in_group or "满意" in name):
             continue
         if not name and not text(row.indicator.annual_value):
@@ -308,8 +316,11 @@ def service_satisfaction_missing(ctx: Context) -> Iterator[Hit]:
         return
     if internal_row is not None:
         name = text(internal_row.indicator.name)
-        yield Hit(internal_row.path("name"),
-                  {"detail": f"：“{name}”是部门内部满意度，不能代替服务对象满意度"})
+        ind = internal_row.indicator
+        attr = "name" if "满意" in text(ind.name) or ctx.guangdong else "explanation"
+        name = text(getattr(ind, attr))
+        yield Hit(internal_row.path(attr),
+                  {"detail": f"：“{_cut(name)}”是部门内部满意度，不能代替服务对象满意度"})
     elif ctx.rows:
         yield Hit(ctx.rows[-1].path("name"), {"detail": ""})
     else:

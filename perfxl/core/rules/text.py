@@ -38,10 +38,11 @@ def text_cells(ctx: Context, forward_only: bool = False) -> Iterator[tuple[str, 
             value = text(getattr(ind, attr, ""))
             if value:
                 yield row.path(attr), value
-        if forward_only:
-            continue
-        for group, attrs in (("standard", ("plan_value", "value", "source")),
-                             ("history", ("avg3", "last_year", "source"))):
+        # 年度标准值 is this year's standard; 规划值, sources and 历史值 may cite the past.
+        groups = ((("standard", ("value",)),) if forward_only else
+                  (("standard", ("plan_value", "value", "source")),
+                   ("history", ("avg3", "last_year", "source"))))
+        for group, attrs in groups:
             obj = getattr(ind, group, None)
             for attr in attrs:
                 value = text(getattr(obj, attr, "")) if obj is not None else ""
@@ -145,11 +146,12 @@ def stale_year(ctx: Context) -> Iterator[Hit]:
 """,
 )
 def deviation_formula(ctx: Context) -> Iterator[Hit]:
+    attrs = ("explanation", "name", "annual_value", "goal", "note")
     for row in ctx.rows:
         ind = row.indicator
-        if "偏离率" not in text(ind.name):
+        if not any("偏离率" in text(getattr(ind, a, "")) for a in attrs):
             continue
-        for attr in ("explanation", "name"):
+        for attr in attrs:
             value = re.sub(r"\s+", "", text(getattr(ind, attr, ""))).replace("−", "-")
             if re.search(r"100%-1(?!\d)", value):
                 yield Hit(row.path(attr), {"text": _short(text(getattr(ind, attr, "")), 40)})
