@@ -340,6 +340,8 @@ def test_target_below_reference():
     rate = Indicator(name="调解成功率", annual_value="98%", standard=Standard(value="98.00%"),
                      history=History(last_year="99.70%"))
     assert messages(sd([rate]), "PX603") == ["指标“调解成功率”的年度指标值“98%”低于上年值99.70%，备注中未说明原因"]
+    excel_percent = Indicator(name="调解成功率", annual_value="98%", history=History(last_year="0.997"))
+    assert "PX603" in codes(sd([excel_percent]))
     rate.note = "受疫情影响调解难度加大"
     assert "PX603" not in codes(sd([rate]))
     ceiling = Indicator(name="人均成本", annual_value="≤500元/人", history=History(last_year="550元/人"))

@@ -120,13 +120,22 @@ def reference_missing(ctx: Context) -> Iterator[Hit]:
         yield Hit(row.path("note"), {"name": name or text(row.indicator.annual_value)})
 
 
-def _comparable(target: Target, ref: Target) -> bool:
+def _as_percent(t: Target, other: Target) -> float | None:
+    """A bare 0.997 beside a percentage is Excel's 99.7 %."""
+    if t.unit == "" and other.unit == "%" and t.number is not None and 0 < t.number <= 1:
+        return t.number * 100
+    return t.number
+
+
+def _comparable(target: Target, ref: Target) -> tuple[float, float] | None:
+    """(target, reference) numbers when both are quantities in the same unit."""
     if not (target.quantitative and ref.quantitative):
-        return False
-    if target.number is None or ref.number is None:
-        return False
+        return None
+    a, b = _as_percent(target, ref), _as_percent(ref, target)
+    if a is None or b is None:
+        return None
     units = {target.unit, ref.unit} - {""}
-    return len(units) <= 1
+    return (a, b) if len(units) <= 1 else None
 
 
 @register(
@@ -152,8 +161,8 @@ def target_below_reference(ctx: Context) -> Iterator[Hit]:
             continue  # a ceiling (cost, time) may well be below the past value
         below = []
         for _attr, label, raw in _ref_values(row)[1:]:
-            ref = parse_target(raw) if raw else None
-            if ref is not None and _comparable(target, ref) and target.number < ref.number - 1e-9:
+            pair = _comparable(target, parse_target(raw)) if raw else None
+            if pair is not None and pair[0] < pair[1] - 1e-9:
                 below.append(f"{label}{raw}")
         if below:
             yield Hit(row.path("annual_value"), {"name": text(ind.name), "value": value,
