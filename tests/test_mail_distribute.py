@@ -150,7 +150,7 @@ def test_bad_roster_stops_before_anything_is_written(tmp_path, capsys):
     assert not (tmp_path / "o").exists()
     assert main(["distribute", str(roster), "--year", "2025", "-o", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
-    assert "第 4 行：“部门名称”含有换行符或控制字符" in err and "名单.xlsx 部门名单!A5" in err
+    assert "第 4 行：“部门名称”含有换行符、控制字符或无效字符" in err and "名单.xlsx 部门名单!A5" in err
 
 
 def test_history_from_last_years_summary(tmp_path):
@@ -221,3 +221,31 @@ def read_form_bytes(tmp_path, part):
     p = tmp_path / "att.xlsx"
     p.write_bytes(part.get_content())
     return read_form(p)
+
+
+def test_cli_remind_lists_then_writes_eml_once_per_round(tmp_path, history_dir, capsys):
+    roster = roster_file(tmp_path / "名单.xlsx")
+    out = tmp_path / "out"
+    rec = Recorder()
+    with smtp_server(rec) as (port, _):
+        distribute(roster, 2025, out, send=True, history_dir=history_dir, smtp=smtp(port),
+                   sender=SENDER, writer=layout_writer)
+    capsys.readouterr()
+    assert main(["remind", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "需要催报 2 个部门" in text and "未发送" in text
+    assert main(["remind", str(out), "--dry-run", "--round", "第一次"]) == 0
+    emls = sorted((out / "邮件" / "催报-第一次").glob("*.eml"))
+    assert len(emls) == 2
+    msg = message_from_bytes(emls[0].read_bytes(), policy=policy.default)
+    assert msg["From"].addresses[0].addr_spec == SENDER.address  # remembered from distribute
+    with pytest.raises(SystemExit) as exc:
+        main(["remind", str(out), "--send", "--rate", "bad"])
+    assert exc.value.code == 2 and "应写成 20/min" in capsys.readouterr().err
+    rec.messages.clear()
+    with smtp_server(rec) as (port, _):
+        args = ["remind", str(out), "--send", "--round", "第一次", "--smtp-host", "127.0.0.1",
+                "--smtp-port", str(port), "--smtp-security", "none", "--rate", "600/min"]
+        assert main(args) == 0 and "本次发送 2 封" in capsys.readouterr().out
+        assert main(args) == 0 and "本次跳过 2 个部门" in capsys.readouterr().out
+    assert len(rec.messages) == 2  # the dry run's .eml files did not count as sent

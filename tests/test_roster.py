@@ -124,3 +124,33 @@ def test_cli_roster_template(tmp_path: Path, capsys):
     out = tmp_path / "sub" / "名单模板.xlsx"
     assert main(["roster-template", "-o", str(out)]) == 0
     assert out.exists() and "已生成" in capsys.readouterr().out
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=150, deadline=None)
+@given(name=st.text(min_size=1, max_size=80), contact=st.text(max_size=40))
+def test_any_accepted_name_is_a_safe_file_name_and_a_single_header_line(name, contact):
+    from email import message_from_bytes, policy
+
+    from perfxl.adapters.mail.compose import Sender, Templates, build_message
+
+    r = parse_rows(rows(ok(name, 联系人=contact)), LETTERS)
+    if not r.departments:
+        assert r.errors and all(f.message.startswith("第 2 行：") for f in r.errors)
+        return
+    d = r.departments[0]
+    fname = form_filename(d, 2025)
+    import unicodedata
+    assert not set(fname) & set('<>:"/\\|?*')
+    assert not any(unicodedata.category(ch)[0] == "C" or unicodedata.category(ch) in ("Zl", "Zp") for ch in fname)
+    subject = Templates().subject("distribute", year=2025, department=d.name)
+    msg = build_message(sender=Sender("a@example.cn"), to=[(d.contact, d.emails[0])], cc=[],
+                        subject=subject, body="x", campaign="c", key=d.name,
+                        attachment=(fname, b"x"))
+    back = message_from_bytes(msg.as_bytes(), policy=policy.default)
+    assert back["Subject"] == subject and back["To"].addresses[0].addr_spec == d.emails[0]
+    assert back["To"].addresses[0].display_name == d.contact
+    assert next(back.iter_attachments()).get_filename() == fname
+    assert set(back.keys()) >= {"From", "To", "Subject"} and "Bcc" not in back

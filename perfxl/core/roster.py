@@ -92,10 +92,14 @@ def name_key(name: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name or "")).casefold()
 
 
+_BAD_CATEGORIES = ("Cc", "Zl", "Zp", "Cf", "Cs", "Co", "Cn")
+
+
 def has_control(text: str) -> bool:
     # Cc covers CR, LF, TAB and NUL; Zl/Zp are the Unicode line separators that some
-    # mail software also treats as line breaks; Cf hides text direction tricks.
-    return any(unicodedata.category(ch) in ("Cc", "Zl", "Zp", "Cf") for ch in text)
+    # mail software also treats as line breaks; Cf hides text direction tricks; Cs/Co/Cn
+    # (surrogates, private use, unassigned) cannot be shown or stored reliably.
+    return any(unicodedata.category(ch) in _BAD_CATEGORIES for ch in text)
 
 
 def check_department_name(name: str) -> str | None:
@@ -103,7 +107,7 @@ def check_department_name(name: str) -> str | None:
     if not name:
         return "部门名称为空"
     if has_control(name):
-        return "部门名称含有换行符或控制字符"
+        return "部门名称含有换行符、控制字符或无效字符"
     if len(name) > MAX_NAME:
         return f"部门名称过长（{len(name)} 个字符，最多 {MAX_NAME} 个）"
     bad = sorted({ch for ch in name if ch in _FORBIDDEN_IN_NAME})
@@ -118,7 +122,7 @@ def check_department_name(name: str) -> str | None:
 
 def check_address(address: str) -> str | None:
     if has_control(address):
-        return "邮箱地址含有换行符或控制字符"
+        return "邮箱地址含有换行符、控制字符或无效字符"
     if len(address) > MAX_ADDRESS:
         return f"邮箱地址过长（{len(address)} 个字符）"
     if not _ADDRESS.match(address):
@@ -168,7 +172,7 @@ def parse_rows(rows: list[tuple[int, dict[str, Any]]], columns: dict[str, str],
 
         for col, text in texts.items():
             if has_control(text) and col not in ("邮箱", "抄送"):
-                err(col, f"“{col}”含有换行符或控制字符，可能被用来伪造邮件头，已拒绝")
+                err(col, f"“{col}”含有换行符、控制字符或无效字符，可能被用来伪造邮件头，已拒绝")
         name = texts["部门名称"]
         if not has_control(name):
             msg = check_department_name(name)
@@ -201,7 +205,7 @@ def parse_rows(rows: list[tuple[int, dict[str, Any]]], columns: dict[str, str],
         for col in ("邮箱", "抄送"):
             raw = texts[col]
             if has_control(raw):
-                err(col, f"“{col}”含有换行符或控制字符，可能被用来伪造邮件头，已拒绝")
+                err(col, f"“{col}”含有换行符、控制字符或无效字符，可能被用来伪造邮件头，已拒绝")
                 lists[col] = []
                 continue
             addresses = []

@@ -47,7 +47,7 @@ class Sender:
             raise ComposeError(f"发件人{msg}")
         for label, value in (("发件单位名称", self.name), ("联系方式", self.contact)):
             if has_control(value):
-                raise ComposeError(f"{label}含有换行符或控制字符")
+                raise ComposeError(f"{label}含有换行符、控制字符或无效字符")
 
     @property
     def domain(self) -> str:
