@@ -271,3 +271,33 @@ _YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*年)")
 def years_in(text: Any) -> list[int]:
     """Four-digit years followed by 年 (2020年, 2020年度)."""
     return [int(y) for y in _YEAR_IN_TEXT.findall(normalize(text))]
+
+
+# Prefixes that scale a unit: 2万元 = 20000 元, 3万人次 = 30000 人次. parse_target already
+# folds 万/亿/千 into the number except before 元 (万元 is a unit of its own on these forms),
+# but actual values and reference values come from anywhere, so conversion handles both.
+_UNIT_PREFIXES = (("万", 1e4), ("亿", 1e8), ("千", 1e3))
+
+
+def unit_scale(unit: str) -> tuple[str, float]:
+    """The base unit and the factor to it: 万元 → (元, 1e4), 万元/个 → (元/个, 1e4),
+    万件 → (件, 1e4), ‰ → (%, 0.1), 件 → (件, 1). The empty unit stays empty."""
+    unit = normalize(unit).replace(" ", "")
+    if unit == "‰":
+        return "%", 0.1
+    for prefix, factor in _UNIT_PREFIXES:
+        if unit.startswith(prefix) and len(unit) > len(prefix) and unit[len(prefix)] != "/":
+            return unit[len(prefix):], factor
+    return unit, 1.0
+
+
+def convert_unit(number: float, from_unit: str, to_unit: str) -> float | None:
+    """``number`` in ``from_unit`` expressed in ``to_unit``; None when the units measure
+    different things (宗 vs 元). 3.5 万元 → 35000 元; 2 万件 → 20000 件; 5 ‰ → 0.5 %."""
+    base_from, f_from = unit_scale(from_unit)
+    base_to, f_to = unit_scale(to_unit)
+    if base_from != base_to:
+        return None
+    if f_from == f_to:
+        return number
+    return number * f_from / f_to
