@@ -104,16 +104,22 @@ def test_distribute_sends_each_department_its_own_prefilled_form(tmp_path, histo
     assert len(rec.messages) == 2
 
 
-def test_server_failure_halfway_and_rerun(tmp_path):
-    rows = [(f"测试局{i}", f"{i}", "广东", "", f"t{i}@example.cn", None) for i in range(4)]
+def numbered_roster(tmp_path, n=4):
+    """测试局0…n-1 with last year's forms (the layout writer needs a task table)."""
+    rows = [(f"测试局{i}", f"{i}", "广东", "", f"t{i}@example.cn", None) for i in range(n)]
     roster = roster_file(tmp_path / "名单.xlsx", rows)
     hist = tmp_path / "hist"
     hist.mkdir()
     seed = import_text(GUANGDONG_SEED.read_text("utf-8")).form
-    for i in range(4):
+    for i in range(n):
         f = copy.deepcopy(seed)
         f.department = f"测试局{i}"
         layout_writer(f, hist / f"{i}.xlsx")
+    return roster, hist
+
+
+def test_server_failure_halfway_and_rerun(tmp_path):
+    roster, hist = numbered_roster(tmp_path)
     rec = Recorder(fail_after=1, mode="drop")
     with smtp_server(rec) as (port, _):
         first = distribute(roster, 2025, tmp_path / "out", send=True, history_dir=hist,
@@ -249,3 +255,53 @@ def test_cli_remind_lists_then_writes_eml_once_per_round(tmp_path, history_dir, 
         assert main(args) == 0 and "本次发送 2 封" in capsys.readouterr().out
         assert main(args) == 0 and "本次跳过 2 个部门" in capsys.readouterr().out
     assert len(rec.messages) == 2  # the dry run's .eml files did not count as sent
+
+
+class _Hanging(Recorder):
+    """Accepts the first message, then never answers DATA of the second one."""
+
+    def __init__(self):
+        super().__init__()
+        import threading
+        self.hanging = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):
+        import asyncio
+        if len(self.messages) == 1 and not self.hanging.is_set():
+            self.hanging.set()
+            await asyncio.sleep(3600)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_killed_mid_send_then_rerun_sends_the_rest_and_not_the_uncertain_one(tmp_path, history_dir):
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import ROOT
+
+    roster, hist = numbered_roster(tmp_path)
+    out = tmp_path / "out"
+    rec = _Hanging()
+    with smtp_server(rec) as (port, _):
+        script = (
+            "from pathlib import Path\n"
+            "from tests.test_mail_distribute import layout_writer, SENDER, smtp\n"
+            "from perfxl.adapters.mail.api import distribute\n"
+            f"distribute(Path({str(roster)!r}), 2025, Path({str(out)!r}), send=True, smtp=smtp({port}),\n"
+            f"           history_dir=Path({str(hist)!r}), sender=SENDER, writer=layout_writer)\n")
+        proc = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT)
+        try:
+            assert rec.hanging.wait(20), "the second message never reached the server"
+            time.sleep(0.2)
+        finally:
+            proc.kill()  # the process dies while the server holds message 2
+            proc.wait()
+        assert len(rec.messages) == 1
+        rec.hanging.set()
+        res = distribute(roster, 2025, out, send=True, smtp=smtp(port), history_dir=hist,
+                         sender=SENDER, writer=layout_writer)
+    assert res.campaign.already_sent == ["测试局0"]
+    assert res.campaign.uncertain == ["测试局1"]
+    assert res.campaign.sent == ["测试局2", "测试局3"]
+    assert [r[1][0] for r in rec.messages] == ["t0@example.cn", "t2@example.cn", "t3@example.cn"]
