@@ -173,3 +173,32 @@ def test_collect_from_imap_keeps_versions_and_reads_each_message_once(tmp_path, 
     assert st["惠州市司法局"].versions == 2 and st["惠州市财政局"].versions == 1
     files = sorted(p.name for p in (work / "回收" / "惠州市司法局").iterdir())
     assert len(files) == 2 and all(n.endswith("_绩效目标表.xlsx") for n in files)
+
+
+def test_gb2312_attachment_names_and_forwarded_replies(tmp_path, seed):
+    import base64
+
+    roster = make_roster(tmp_path / "名单.xlsx")
+    data = base64.b64encode(form_file(tmp_path / "a.xlsx", seed, "惠州市司法局").read_bytes()).decode()
+    inner = base64.b64encode(form_file(tmp_path / "b.xlsx", seed, "惠州市审计局").read_bytes()).decode()
+    name = "=?gb2312?B?" + base64.b64encode("司法局绩效目标表.xlsx".encode("gb2312")).decode() + "?="
+    raw = (
+        'From: =?gb2312?B?' + base64.b64encode("张三".encode("gb2312")).decode() + '?= <sf@example.cn>\r\n'
+        'Subject: =?gb2312?B?' + base64.b64encode("回复".encode("gb2312")).decode() + '?=\r\n'
+        'Date: Tue, 04 Mar 2025 09:00:00 +0800\r\nMIME-Version: 1.0\r\n'
+        'Content-Type: multipart/mixed; boundary="b"\r\n\r\n'
+        '--b\r\nContent-Type: text/plain; charset="gb2312"\r\n\r\nhi\r\n'
+        f'--b\r\nContent-Type: application/octet-stream; name="{name}"\r\n'
+        f'Content-Disposition: attachment; filename="{name}"\r\nContent-Transfer-Encoding: base64\r\n\r\n{data}\r\n'
+        '--b\r\nContent-Type: message/rfc822\r\n\r\n'
+        'From: sj@example.cn\r\nSubject: fwd\r\nMIME-Version: 1.0\r\n'
+        'Content-Type: multipart/mixed; boundary="c"\r\n\r\n'
+        '--c\r\nContent-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet; '
+        'name="audit.xlsx"\r\nContent-Transfer-Encoding: base64\r\n\r\n'
+        f'{inner}\r\n--c--\r\n--b--\r\n').encode()
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    (inbox / "reply.eml").write_bytes(raw)
+    res = collect(tmp_path / "w", from_dir=inbox, roster_path=roster)
+    got = {r.department: r.original_name for r in res.collected.stored}
+    assert got == {"惠州市司法局": "司法局绩效目标表.xlsx", "惠州市审计局": "audit.xlsx"}

@@ -203,7 +203,13 @@ def test_remind_chases_missing_and_faulty_returns_once_per_round(tmp_path, histo
         layout_writer(seed, returned / "惠州.xlsx")
         errors = [f for f in check_form(read_form(returned / "惠州.xlsx")) if f.severity == "error"]
         assert errors
-        st = {s.department.name: s.status for s in collect(out, from_dir=returned).statuses}
+        # 临沂 replied with our own blank form attached: not a return
+        import shutil
+        blank = next((out / "申报表").glob("*临沂*"))
+        shutil.copy(blank, returned / blank.name)
+        collected = collect(out, from_dir=returned)
+        assert any("原表，未填写" in s for s in collected.collected.skipped)
+        st = {s.department.name: s.status for s in collected.statuses}
         assert st == {"惠州市司法局": "需修改", "临沂市司法局": "已发送"}
         rec.messages.clear()
         res = remind(out, send=True, smtp=smtp(port), round_label="第一次")

@@ -9,6 +9,7 @@ any of them can be rerun safely.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from dataclasses import dataclass, field
@@ -257,19 +258,23 @@ def collect(workdir: str | os.PathLike[str], *, from_dir: str | os.PathLike[str]
     store = Store(workdir)
     reader = _reader()
     result = CollectResult()
+    sent_forms = {}
+    for name, rel in manifest.get("forms", {}).items():
+        if (workdir / rel).is_file():
+            sent_forms[hashlib.sha256((workdir / rel).read_bytes()).hexdigest()] = name
     if from_dir is not None:
         if not Path(from_dir).is_dir():
             raise DistributionError(f"找不到文件夹：{from_dir}")
         items, skipped = from_folder(from_dir)
         result.skipped += skipped
-        store.add(items, roster, reader, result)
+        store.add(items, roster, reader, result, sent_forms)
     if imap is not None:
         key = f"{imap.host}:{imap.port}/{imap.credentials.user if imap.credentials else ''}/{imap.folder}"
         state = store.imap_state()
         seen = state.get(key, {})
         messages = list(fetch_new(imap, int(seen.get("uid", 0)), int(seen.get("uidvalidity", 0))))
         store.add(imap_items(iter(messages), f"imap://{imap.host}/{imap.folder}", result.skipped),
-                  roster, reader, result)
+                  roster, reader, result, sent_forms)
         if messages:
             state[key] = {"uidvalidity": messages[-1].uidvalidity, "uid": max(m.uid for m in messages)}
             store.save_imap_state(state)

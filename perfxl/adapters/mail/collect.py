@@ -72,7 +72,11 @@ def attachments_of(raw: bytes, source: str, fallback_time: datetime) -> tuple[li
     except (TypeError, ValueError, IndexError):
         pass
     out = []
-    for part in msg.iter_attachments():
+    # walk() also descends into forwarded messages (message/rfc822), and get_filename()
+    # decodes both RFC 2231 and the RFC 2047-in-quotes names Foxmail and Outlook send.
+    for part in msg.walk():
+        if part.is_multipart():
+            continue
         name = part.get_filename() or ""
         if not name.lower().endswith(FORM_SUFFIXES):
             continue
@@ -135,11 +139,19 @@ class Store:
             tmp.write_text(json.dumps(state, ensure_ascii=False, indent=1), "utf-8")
 
     def add(self, items: Iterable[Incoming], roster: Roster, reader: Reader,
-            result: CollectResult | None = None) -> CollectResult:
+            result: CollectResult | None = None, sent_forms: dict[str, str] | None = None) -> CollectResult:
+        """``sent_forms``: sha256 → department of the blank forms we sent; an attachment
+        with those exact bytes is our own form coming back untouched (a quoted reply, a
+        copy of our own mail), not a return."""
         result = result or CollectResult()
         known = {(r.department, r.sha256) for r in self.records()}
+        sent_forms = sent_forms or {}
         for item in items:
             sha = hashlib.sha256(item.data).hexdigest()
+            if sha in sent_forms:
+                result.skipped.append(f"{item.sender or item.source}：附件“{item.name}”是发给"
+                                      f"{sent_forms[sha]}的原表，未填写")
+                continue
             form_department, note = _department_in(item, reader)
             m = match(form_department, item.sender, roster)
             dept = m.department.name if m.department else ""
