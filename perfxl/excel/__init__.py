@@ -1,0 +1,1 @@
+"""Live-Excel code: xlwings worksheet functions (UDFs) and their metadata."""
