@@ -34,8 +34,12 @@ def soffice_path() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert(files: list[Path] | list[str], fmt: str, outdir: Path | str, timeout: float = 600) -> list[Path]:
+def convert(files: list[Path] | list[str], fmt: str, outdir: Path | str, timeout: float = 600,
+            infilter: str | None = None) -> list[Path]:
     """Convert ``files`` to ``fmt`` (``xlsx``, ``pdf``, ``ods``) into ``outdir``.
+
+    ``infilter`` names the import filter when type detection would refuse the files
+    (LibreOffice does not detect ``.xlam`` add-ins; ``"Calc MS Excel 2007 VBA XML"`` reads them).
 
     Converting xlsx → xlsx makes LibreOffice load, recalculate and save, so the result
     carries cached values for every formula. Returns the output paths in input order.
@@ -55,7 +59,7 @@ def convert(files: list[Path] | list[str], fmt: str, outdir: Path | str, timeout
             (Path(profile) / "user" / "registrymodifications.xcu").write_text(_PROFILE_XCU, "utf-8")
             cmd = [
                 exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-                "--nolockcheck", "--convert-to", fmt, "--outdir", str(outdir), *map(str, chunk),
+                "--nolockcheck", *([f"--infilter={infilter}"] if infilter else []), "--convert-to", fmt, "--outdir", str(outdir), *map(str, chunk),
             ]
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
         missing = [o for o in outputs[start:start + BATCH] if not o.exists()]

@@ -1,0 +1,99 @@
+"""The ribbon: a registry of buttons → customUI14 XML.
+
+Every button's ``onAction`` is the one generic VBA callback (``CALLBACK``), which passes
+the control id to the Python dispatcher (``perfxl.excel.dispatch``). A control id must
+have a handler in ``perfxl.excel.handlers`` and a handler must have a button: the build
+refuses a mismatch and tests check it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from xml.sax.saxutils import quoteattr
+
+NS = "http://schemas.microsoft.com/office/2009/07/customui"
+CALLBACK = "perfxl_ribbon.PerfxlOnAction"
+TAB_ID = "px_tab"
+TAB_LABEL = "绩效目标"
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Button:
+    id: str
+    group: str
+    label: str
+    screentip: str
+    supertip: str
+    image: str  # an imageMso name from Office's built-in icon set
+    large: bool = True
+
+
+GROUPS = (
+    Group("px_grp_form", "申报表"),
+    Group("px_grp_check", "校验与计算"),
+    Group("px_grp_library", "指标库"),
+    Group("px_grp_summary", "汇总与分发"),
+    Group("px_grp_help", "帮助"),
+)
+
+# Buttons appear in this order. Add a button here and a handler with the same id in
+# perfxl/excel/handlers.py.
+BUTTONS: tuple[Button, ...] = (
+    Button("px_check", "px_grp_check", "校验", "校验当前申报表",
+           "检查指标分类、金额勾稽、占位符和模糊目标；问题列在“校验结果”工作表，"
+           "并在对应单元格上标色、加批注。",
+           "DataValidation"),
+    Button("px_clear_marks", "px_grp_check", "清除标注", "清除校验标注",
+           "删除上次校验留下的底色、批注和“校验结果”工作表，不改动填写的内容。",
+           "DataValidationClearValidationCircles", large=False),
+    Button("px_help", "px_grp_help", "帮助", "使用帮助",
+           "列出每个按钮的用途和对应的命令行命令，并给出用户指南的位置。",
+           "Help"),
+)
+
+
+def buttons(enabled: set[str] | None = None) -> tuple[Button, ...]:
+    """The registered buttons, optionally only those whose ids are in ``enabled``."""
+    return tuple(b for b in BUTTONS if enabled is None or b.id in enabled)
+
+
+def button(control_id: str) -> Button:
+    for b in BUTTONS:
+        if b.id == control_id:
+            return b
+    raise KeyError(control_id)
+
+
+def custom_ui_xml(selected: tuple[Button, ...] = BUTTONS) -> bytes:
+    """customUI14 XML for ``selected`` buttons, grouped in ``GROUPS`` order."""
+    ids = [b.id for b in selected]
+    if len(set(ids)) != len(ids):
+        raise ValueError("duplicate control id in the ribbon registry")
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>',
+        f'<customUI xmlns="{NS}">',
+        "  <ribbon>",
+        "    <tabs>",
+        f"      <tab id={quoteattr(TAB_ID)} label={quoteattr(TAB_LABEL)}>",
+    ]
+    for g in GROUPS:
+        members = [b for b in selected if b.group == g.id]
+        if not members:
+            continue
+        lines.append(f"        <group id={quoteattr(g.id)} label={quoteattr(g.label)}>")
+        for b in members:
+            lines.append(
+                f"          <button id={quoteattr(b.id)} label={quoteattr(b.label)}"
+                f" size={quoteattr('large' if b.large else 'normal')}"
+                f" imageMso={quoteattr(b.image)} screentip={quoteattr(b.screentip)}"
+                f" supertip={quoteattr(b.supertip)} onAction={quoteattr(CALLBACK)}/>"
+            )
+        lines.append("        </group>")
+    lines += ["      </tab>", "    </tabs>", "  </ribbon>", "</customUI>", ""]
+    return "\n".join(lines).encode("utf-8")

@@ -1,0 +1,87 @@
+"""One handler per ribbon button, keyed by control id.
+
+A handler takes a :class:`perfxl.excel.book.Book` and returns the Chinese message shown
+to the user when it is done. It calls the same adapter and core code as the matching
+``perfxl`` command; ``perfxl addin run CONTROL_ID --book FILE`` runs it headless.
+Every id here has a button in ``perfxl.addin.ribbon.BUTTONS`` and vice versa.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from perfxl.excel import marks
+from perfxl.excel.book import Book
+
+Handler = Callable[[Book], str]
+HANDLERS: dict[str, Handler] = {}
+
+HELP_SHEET = "perfxl帮助"
+
+
+def handler(control_id: str) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        if control_id in HANDLERS:
+            raise ValueError(f"two handlers for {control_id}")
+        HANDLERS[control_id] = fn
+        return fn
+    return register
+
+
+def _snapshot_suffix(book: Book) -> str:
+    suffix = Path(book.name).suffix.lower()
+    return suffix if suffix in (".xlsx", ".xlsm") else ".xlsx"
+
+
+@handler("px_check")
+def check(book: Book) -> str:
+    """校验: the findings of ``perfxl check`` marked in the book."""
+    from perfxl.adapters.checking import check_file, load_config, unreadable
+    from perfxl.core.findings import SEVERITIES, SEVERITY_LABELS
+
+    book.status("perfxl：正在清除上次的校验标注…")
+    marks.clear(book)
+    book.status("perfxl：正在读取并校验申报表…")
+    config = load_config(None, search_from=book.folder) if book.folder else load_config(None)
+    with tempfile.TemporaryDirectory(prefix="perfxl-check-") as tmp:
+        snap = book.snapshot(Path(tmp) / f"snapshot{_snapshot_suffix(book)}")
+        findings = [replace(f, file=book.name) for f in check_file(snap, config)]
+    if unreadable(findings):
+        return "无法按申报表读取本工作簿：" + "；".join(f.message for f in findings if f.rule == "PX001")
+    book.status("perfxl：正在标注问题单元格…")
+    marked = marks.apply(book, findings)
+    if not findings:
+        return "校验完成：未发现问题。"
+    counts = "，".join(f"{SEVERITY_LABELS[s]} {sum(f.severity == s for f in findings)} 个"
+                      for s in SEVERITIES)
+    return (f"校验完成：共 {len(findings)} 个问题（{counts}），已标注 {marked} 个单元格，"
+            f"详见“{marks.RESULTS_SHEET}”工作表。")
+
+
+@handler("px_clear_marks")
+def clear_marks(book: Book) -> str:
+    """清除标注: what ``perfxl check --annotate`` or 校验 added, taken out again."""
+    restored = marks.clear(book)
+    return f"已清除校验标注（恢复 {restored} 个单元格的原有底色和批注）。"
+
+
+@handler("px_help")
+def help_sheet(book: Book) -> str:
+    """帮助: a sheet listing every button, what it does and its command-line twin."""
+    from perfxl.addin.ribbon import BUTTONS, TAB_LABEL
+
+    rows = [["按钮", "用途", "对应命令"]]
+    for b in BUTTONS:
+        if b.id in HANDLERS:
+            rows.append([b.label, b.supertip, f"perfxl addin run {b.id} --book 文件"])
+    rows += [[], ["用户指南", "docs/guide/安装与启用加载项.md（安装、启用加载项、宏安全设置、常见问题）"],
+             ["命令行", "在命令提示符中运行 perfxl --help 查看全部命令"]]
+    if HELP_SHEET in book.sheet_names():
+        book.delete_sheet(HELP_SHEET)
+    book.add_sheet(HELP_SHEET)
+    book.write_rows(HELP_SHEET, "A1", rows)
+    book.activate(HELP_SHEET)
+    return f"已在“{HELP_SHEET}”工作表列出“{TAB_LABEL}”选项卡各按钮的用途。"
