@@ -1,0 +1,129 @@
+"""Ribbon handlers run headless on forms through the openpyxl book, and do what the
+matching CLI commands do."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from perfxl.adapters.annotate import AUTHOR, FILLS, RESULTS_SHEET, STATE_SHEET
+from perfxl.addin import ribbon
+from perfxl.cli import main as cli_main
+from perfxl.excel import dispatch
+from perfxl.excel.handlers import HANDLERS, HELP_SHEET
+
+from _workbooks import guangdong_rows, shandong_rows, write_rows
+from seed_forms import guangdong_seed, shandong_seed
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+@pytest.fixture(scope="module")
+def forms(tmp_path_factory) -> list[Path]:
+    """The example forms when they are built, else the seeds laid out as workbooks."""
+    found = sorted(EXAMPLES.glob("*.xlsx"))
+    if found:
+        return found
+    out = tmp_path_factory.mktemp("forms")
+    gd = write_rows(out / "guangdong.xlsx", *guangdong_rows(guangdong_seed()))
+    sd = write_rows(out / "shandong.xlsx", *shandong_rows(shandong_seed()))
+    wb = openpyxl.load_workbook(gd)  # a user's own fill and comment must survive 校验/清除标注
+    ws = wb.worksheets[0]
+    ws["C4"].fill = openpyxl.styles.PatternFill("solid", fgColor="FF00B050")
+    ws["C4"].comment = openpyxl.comments.Comment("人数待人事科确认", "张三")
+    wb.save(gd)
+    return [gd, sd]
+
+
+def cli_findings(path: Path, capsys) -> list[dict]:
+    cli_main(["check", "--format", "json", str(path)])
+    return json.loads(capsys.readouterr().out)
+
+
+def test_check_handler_gives_the_findings_of_perfxl_check(forms, tmp_path, capsys):
+    for form in forms:
+        expected = cli_findings(form, capsys)
+        assert expected, form.name  # the seeds have known defects
+        out = tmp_path / f"checked-{form.name}"
+        assert cli_main(["addin", "run", "px_check", "--book", str(form), "-o", str(out)]) == 0
+        assert "校验完成" in capsys.readouterr().out
+        wb = openpyxl.load_workbook(out)
+        rows = list(wb[RESULTS_SHEET].iter_rows(min_row=2, max_row=len(expected) + 1, values_only=True))
+        got = [(r[2], r[3], r[4], r[5]) for r in rows]
+        assert got == [(f["rule"], f["sheet"], f["cell"], f["message"]) for f in expected]
+        assert wb.active.title == RESULTS_SHEET
+        assert wb[STATE_SHEET].sheet_state == "veryHidden"
+
+        # The same cells are marked as `perfxl check --annotate` marks them.
+        annotated = tmp_path / f"annotated-{form.name}"
+        cli_main(["check", "--annotate", "-o", str(annotated), str(form)])
+        capsys.readouterr()
+        ref = openpyxl.load_workbook(annotated)
+        for ws in ref.worksheets:
+            if ws.title in (RESULTS_SHEET, STATE_SHEET):
+                continue
+            for row in ws.iter_rows():
+                for c in row:
+                    mine = wb[ws.title][c.coordinate]
+                    assert (mine.comment.text if mine.comment else None) == \
+                        (c.comment.text if c.comment else None), (form.name, c.coordinate)
+                    if c.comment is not None and c.comment.author == AUTHOR:
+                        assert mine.fill.fgColor.rgb == c.fill.fgColor.rgb
+                        assert mine.fill.fgColor.rgb in FILLS.values()
+
+
+def test_clear_marks_restores_the_form(forms, tmp_path, capsys):
+    form = forms[0]
+    checked = tmp_path / "checked.xlsx"
+    cleared = tmp_path / "cleared.xlsx"
+    assert dispatch.run_headless("px_check", form, {}, checked)[0].startswith("校验完成")
+    text, _ = dispatch.run_headless("px_clear_marks", checked, {}, cleared)
+    assert "已清除" in text
+    before, after = openpyxl.load_workbook(form), openpyxl.load_workbook(cleared)
+    assert after.sheetnames == before.sheetnames
+    for ws in before.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                d = after[ws.title][c.coordinate]
+                assert d.value == c.value
+                assert (d.comment.text, d.comment.author) == (c.comment.text, c.comment.author) \
+                    if c.comment else d.comment is None, c.coordinate
+                assert d.fill.fgColor.rgb == c.fill.fgColor.rgb, c.coordinate
+
+
+def test_clear_marks_also_clears_a_cli_annotated_copy(forms, tmp_path, capsys):
+    annotated = tmp_path / "annotated.xlsx"
+    cli_main(["check", "--annotate", "-o", str(annotated), str(forms[0])])
+    capsys.readouterr()
+    out = tmp_path / "cleared.xlsx"
+    dispatch.run_headless("px_clear_marks", annotated, {}, out)
+    wb = openpyxl.load_workbook(out)
+    assert RESULTS_SHEET not in wb.sheetnames and STATE_SHEET not in wb.sheetnames
+    assert all(c.comment is None or c.comment.author != AUTHOR
+               for ws in wb.worksheets for row in ws.iter_rows() for c in row)
+
+
+def test_help_lists_every_button(forms, tmp_path):
+    out = tmp_path / "help.xlsx"
+    dispatch.run_headless("px_help", forms[0], {}, out)
+    wb = openpyxl.load_workbook(out)
+    labels = [r[0] for r in wb[HELP_SHEET].iter_rows(min_row=2, values_only=True) if r[0]]
+    assert [b.label for b in ribbon.BUTTONS] == labels[:len(ribbon.BUTTONS)]
+    assert wb.active.title == HELP_SHEET
+
+
+def test_every_handler_has_a_button_and_runs_headless(forms, tmp_path):
+    assert set(HANDLERS) == {b.id for b in ribbon.BUTTONS}
+    for control_id in HANDLERS:
+        text, out = dispatch.run_headless(control_id, forms[0], {}, tmp_path / f"{control_id}.xlsx")
+        assert text and out.exists()
+
+
+def test_run_refuses_unknown_buttons_and_overwriting_the_source(forms, tmp_path, capsys):
+    assert cli_main(["addin", "run", "px_nope", "--book", str(forms[0]), "-o", str(tmp_path / "o.xlsx")]) == 2
+    assert "没有这个按钮" in capsys.readouterr().err
+    assert cli_main(["addin", "run", "px_check", "--book", str(forms[0]), "-o", str(forms[0])]) == 2
+    assert "源文件" in capsys.readouterr().err
