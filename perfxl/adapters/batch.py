@@ -1,0 +1,396 @@
+"""Consolidate many forms: find them, read and check them in parallel, write the summary.
+
+``consolidate(paths, output, jobs=, year=, config=, progress=)`` is the one entry point
+(the ``perfxl consolidate`` command and the ribbon button both call it).
+
+* Every ``.xlsx``/``.xlsm``/``.xls`` under the given folders is found (Office lock files
+  ``~$…``, perfxl's own temporary files and the output itself are skipped).
+* Worker processes read each file (read-only) and run the rules, and send back a compact
+  ``FileResult`` (summary numbers and detail rows), never the cell grid.
+* Anything that goes wrong with one file — a read error, an exception, a worker that
+  dies or exceeds the time limit — becomes that file's 无法读取 row; the run goes on.
+* Detail rows are spooled to a temporary file as they arrive, so memory stays bounded
+  by the number of files, not the number of indicator rows; the writer streams them back.
+"""
+
+from __future__ import annotations
+
+import marshal
+import multiprocessing as mp
+import os
+import tempfile
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any
+
+from perfxl import __version__
+from perfxl.core.consolidate import (
+    FileResult, FileSummary, column_totals, finalize, findings_by_rule, status_counts,
+    summarize, summary_columns,
+)
+from perfxl.core.findings import FormReadError
+from perfxl.core.rules import RuleConfig
+
+SUFFIXES = (".xlsx", ".xlsm", ".xls")
+SKIP_PREFIXES = ("~$", ".~", ".perfxl-tmp-")
+DEFAULT_TIMEOUT = 120.0  # seconds for one file
+DETAIL_KINDS = ("indicators", "tasks", "findings")
+IN_FLIGHT = 2  # files queued per worker, so a worker never waits for the parent
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class ConsolidationResult:
+    output: Path
+    summaries: list[FileSummary]
+    status_counts: dict[str, int]
+    row_counts: dict[str, int]
+    totals: dict[str, float]
+    jobs: int
+    read_seconds: float
+    write_seconds: float
+
+    @property
+    def files(self) -> int:
+        return len(self.summaries)
+
+
+@dataclass(frozen=True)
+class Source:
+    path: str  # as opened
+    display: str  # as shown in the summary
+
+
+# --- finding the files ------------------------------------------------------------------
+
+def discover(inputs: Iterable[str | os.PathLike[str]],
+             exclude: Iterable[str | os.PathLike[str]] = ()) -> list[Source]:
+    """Files to consolidate, in a stable order. Folders are searched recursively (without
+    following links to folders); files named explicitly are taken whatever their type,
+    so that a wrong file given by hand is reported rather than ignored."""
+    skip = {_key(p) for p in exclude}
+    seen: set[str] = set()
+    out: list[Source] = []
+
+    def add(path: Path, display: str) -> None:
+        key = _key(path)
+        if key in skip or key in seen:
+            return
+        seen.add(key)
+        out.append(Source(str(path), display))
+
+    for item in inputs:
+        p = Path(item)
+        if p.is_dir():
+            base = p.resolve().parent
+            found = []
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in files:
+                    if name.lower().endswith(SUFFIXES) and not name.startswith(SKIP_PREFIXES):
+                        found.append(Path(root) / name)
+            for f in sorted(found, key=lambda x: str(x)):
+                add(f, Path(os.path.relpath(f.resolve(), base)).as_posix())
+        elif p.exists():
+            add(p, str(item))
+        else:
+            raise FileNotFoundError(str(item))
+    return out
+
+
+def _key(path: str | os.PathLike[str]) -> str:
+    return os.path.normcase(str(Path(path).resolve()))
+
+
+# --- one file (runs in a worker) -----------------------------------------------------------
+
+def process_file(path: str, display: str, config: RuleConfig) -> FileResult:
+    """Read and check one file. Never raises: every failure is the file's read error."""
+    from perfxl.adapters.xlsx_reader import read_form
+    from perfxl.core.rules import check_form
+
+    kw: dict[str, Any] = {"framework": config.framework, "tolerance": config.amount_tolerance}
+    try:
+        form = read_form(path)
+    except FormReadError as exc:
+        return summarize(path, display, None, read_error=exc.message, **kw)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 — incl. a Rust panic from calamine
+        return summarize(path, display, None,
+                         read_error=f"读取时出错（{type(exc).__name__}: {exc}）", **kw)
+    try:
+        findings = check_form(form, config)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001
+        return summarize(path, display, None,
+                         read_error=f"校验时出错（{type(exc).__name__}: {exc}）", **kw)
+    return summarize(path, display, form, findings, **kw)
+
+
+def _worker(conn: Connection, config: RuleConfig) -> None:
+    try:
+        while True:
+            msg = conn.recv()
+            if msg is None:
+                return
+            idx, path, display = msg
+            conn.send((idx, process_file(path, display, config)))
+    except (EOFError, KeyboardInterrupt, BrokenPipeError):
+        return
+
+
+# --- the pool ---------------------------------------------------------------------------
+
+@dataclass
+class _Worker:
+    proc: Any
+    conn: Connection
+    pending: deque = field(default_factory=deque)  # (idx, started_or_None)
+    since: float = 0.0  # when the oldest pending file started
+
+
+def _failure(src: Source, reason: str, config: RuleConfig) -> FileResult:
+    return summarize(src.path, src.display, None, read_error=reason,
+                     framework=config.framework, tolerance=config.amount_tolerance)
+
+
+def run_files(sources: list[Source], config: RuleConfig, jobs: int,
+              timeout: float = DEFAULT_TIMEOUT) -> Iterator[tuple[int, FileResult]]:
+    """Yield (index, result) for every source, in completion order."""
+    if jobs <= 1 or len(sources) <= 1:
+        for i, src in enumerate(sources):
+            yield i, process_file(src.path, src.display, config)
+        return
+    ctx = mp.get_context()
+    todo: deque[int] = deque(range(len(sources)))
+    workers: list[_Worker] = []
+
+    def spawn() -> _Worker:
+        parent, child = ctx.Pipe()
+        proc = ctx.Process(target=_worker, args=(child, config), daemon=True)
+        proc.start()
+        child.close()
+        return _Worker(proc, parent)
+
+    def feed(w: _Worker) -> None:
+        while todo and len(w.pending) < IN_FLIGHT:
+            idx = todo.popleft()
+            if not w.pending:
+                w.since = time.monotonic()
+            w.pending.append(idx)
+            src = sources[idx]
+            w.conn.send((idx, src.path, src.display))
+
+    def retire(w: _Worker, reason: str) -> tuple[int, FileResult] | None:
+        """A worker died or hung: its current file fails, the others go back in line."""
+        _kill(w)
+        workers.remove(w)
+        out = None
+        if w.pending:
+            idx = w.pending.popleft()
+            out = (idx, _failure(sources[idx], reason, config))
+            todo.extendleft(reversed(w.pending))
+        if todo or any(x.pending for x in workers):
+            new = spawn()
+            workers.append(new)
+        return out
+
+    try:
+        for _ in range(min(jobs, len(sources))):
+            workers.append(spawn())
+        for w in workers:
+            feed(w)
+        remaining = len(sources)
+        while remaining:
+            now = time.monotonic()
+            wait_for = max(0.05, min((w.since + timeout - now for w in workers if w.pending),
+                                     default=1.0))
+            handles = {w.conn: w for w in workers}
+            handles.update({w.proc.sentinel: w for w in workers})
+            ready = wait(list(handles), timeout=wait_for)
+            dead: list[_Worker] = []
+            for h in ready:
+                w = handles[h]
+                if w not in workers or w in dead:
+                    continue
+                got = _drain(w)
+                for idx, result in got:
+                    if w.pending and w.pending[0] == idx:
+                        w.pending.popleft()
+                        w.since = time.monotonic()
+                    remaining -= 1
+                    yield idx, result
+                if h is w.proc.sentinel or (not got and not w.proc.is_alive()):
+                    dead.append(w)
+                else:
+                    feed(w)
+            for w in dead:
+                code = w.proc.exitcode
+                failed = retire(w, f"读取时处理进程意外退出（退出码 {code}），文件可能已损坏。")
+                if failed:
+                    remaining -= 1
+                    yield failed
+            now = time.monotonic()
+            for w in list(workers):
+                if w.pending and now - w.since > timeout:
+                    failed = retire(w, f"读取超时（超过 {timeout:g} 秒），已跳过。")
+                    if failed:
+                        remaining -= 1
+                        yield failed
+            for w in workers:
+                feed(w)
+    finally:
+        for w in workers:
+            try:
+                w.conn.send(None)
+            except (OSError, BrokenPipeError):
+                pass
+        for w in workers:
+            w.proc.join(timeout=2)
+            if w.proc.is_alive():
+                _kill(w)
+
+
+def _drain(w: _Worker) -> list[tuple[int, FileResult]]:
+    out = []
+    try:
+        while w.conn.poll():
+            out.append(w.conn.recv())
+    except (EOFError, OSError):
+        pass
+    return out
+
+
+def _kill(w: _Worker) -> None:
+    if w.proc.is_alive():
+        w.proc.kill()
+    w.proc.join(timeout=5)
+    try:
+        w.conn.close()
+    except OSError:
+        pass
+
+
+# --- spooling detail rows ------------------------------------------------------------
+
+class Spool:
+    """Detail rows on disk (marshal), addressed per file and kind."""
+
+    def __init__(self, folder: str) -> None:
+        self._files = {k: open(Path(folder) / f"{k}.bin", "w+b") for k in DETAIL_KINDS}
+        self.refs: dict[tuple[str, int], tuple[int, int]] = {}
+        self.counts = {k: 0 for k in DETAIL_KINDS}
+
+    def put(self, idx: int, result: FileResult) -> None:
+        for kind in DETAIL_KINDS:
+            rows = getattr(result, kind)
+            if not rows:
+                continue
+            fh = self._files[kind]
+            data = marshal.dumps(rows)
+            fh.seek(0, os.SEEK_END)
+            self.refs[(kind, idx)] = (fh.tell(), len(data))
+            fh.write(data)
+            self.counts[kind] += len(rows)
+
+    def get(self, kind: str, idx: int) -> list[tuple]:
+        ref = self.refs.get((kind, idx))
+        if ref is None:
+            return []
+        fh = self._files[kind]
+        fh.seek(ref[0])
+        return marshal.loads(fh.read(ref[1]))
+
+    def close(self) -> None:
+        for fh in self._files.values():
+            fh.close()
+
+
+# --- the whole job ----------------------------------------------------------------------
+
+def default_jobs() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def consolidate(paths: Iterable[str | os.PathLike[str]], output: str | os.PathLike[str], *,
+                jobs: int | None = None, year: int | None = None,
+                config: RuleConfig | None = None, progress: Progress | None = None,
+                timeout: float = DEFAULT_TIMEOUT, config_source: str = "") -> ConsolidationResult:
+    """Consolidate the forms in ``paths`` (files or folders) into ``output``.
+
+    ``progress(done, total, path)`` is called after each file. Raises FileNotFoundError
+    for an input that does not exist and ValueError when no workbook was found.
+    """
+    from perfxl.adapters.summary_writer import SummaryMeta, write_summary
+
+    config = config or RuleConfig()
+    output = Path(output)
+    inputs = [str(p) for p in paths]
+    sources = discover(inputs, exclude=[output])
+    if not sources:
+        raise ValueError("没有找到任何 .xlsx/.xlsm 工作簿。")
+    jobs = max(1, jobs or default_jobs())
+    jobs = min(jobs, len(sources))
+    started = time.monotonic()
+    summaries: list[FileSummary | None] = [None] * len(sources)
+    rules: list[tuple[str, str]] = []
+    with tempfile.TemporaryDirectory(prefix="perfxl-spool-") as folder:
+        spool = Spool(folder)
+        try:
+            done = 0
+            for idx, result in run_files(sources, config, jobs, timeout):
+                summaries[idx] = result.summary
+                result.summary.index = idx
+                spool.put(idx, result)
+                rules.extend((row[4], row[5]) for row in result.findings)
+                done += 1
+                if progress:
+                    progress(done, len(sources), sources[idx].display)
+            read_seconds = time.monotonic() - started
+            final = finalize([s for s in summaries if s is not None], year=year)
+            columns = summary_columns(config.framework)
+            meta = SummaryMeta(
+                version=__version__,
+                generated_at=datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S %z"),
+                inputs=inputs, framework=config.framework,
+                config_lines=describe_config(config, config_source), year=year, jobs=jobs,
+                elapsed=read_seconds, status_counts=status_counts(final))
+            t0 = time.monotonic()
+            write_summary(output, final,
+                          lambda kind, s: spool.get(kind, s.index),
+                          columns=columns, row_counts=dict(spool.counts),
+                          rule_counts=findings_by_rule(rules), meta=meta)
+            write_seconds = time.monotonic() - t0
+            counts = dict(spool.counts)
+        finally:
+            spool.close()
+    return ConsolidationResult(output, final, status_counts(final), counts,
+                               column_totals(final, columns), jobs, read_seconds, write_seconds)
+
+
+def describe_config(config: RuleConfig, source: str = "") -> list[str]:
+    lines = []
+    if source:
+        lines.append(f"配置文件：{source}")
+    lines += [
+        f"指标框架：{config.framework}",
+        f"金额容差：{config.amount_tolerance:g} 万元",
+        f"启用规则：{'、'.join(config.select) or '（无）'}",
+    ]
+    if config.ignore:
+        lines.append(f"忽略规则：{'、'.join(config.ignore)}")
+    for code, sev in sorted(config.severity.items()):
+        lines.append(f"级别调整：{code} → {sev}")
+    return lines
+
+
+__all__ = ["ConsolidationResult", "Source", "consolidate", "discover", "process_file",
+           "run_files", "describe_config", "default_jobs"]
