@@ -45,7 +45,7 @@ NOTES_SHEET = "说明"
 # Detail sheets: (kind, sheet name, table name, headers, numeric columns, widths).
 DETAIL_SHEETS = (
     ("indicators", INDICATOR_SHEET, "IndicatorDetail", INDICATOR_HEADERS, INDICATOR_NUMBER_COLUMNS,
-     (18, 6, 11, 14, 30, 18, 18, 6, 6, 10, 8, 20, 14, 30)),
+     (18, 6, 11, 14, 30, 18, 18, 6, 6, 10, 8, 8, 20, 20, 24, 24, 16, 14, 30)),
     ("tasks", TASK_SHEET, "TaskDetail", TASK_HEADERS, TASK_NUMBER_COLUMNS,
      (18, 6, 26, 40, 14, 40, 14, 30)),
     ("findings", FINDING_SHEET, "FindingList", FINDING_HEADERS, FINDING_NUMBER_COLUMNS,

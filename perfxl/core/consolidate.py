@@ -35,7 +35,8 @@ KIND_LABELS = {"quantitative": "定量", "qualitative": "定性", "empty": "空"
 
 # Detail sheets: column headers (Chinese, user-facing) in the order of the row tuples.
 INDICATOR_HEADERS = ("部门", "年度", "一级指标", "二级指标", "三级指标", "年度指标值",
-                     "实施周期指标值", "类型", "运算符", "数值", "单位", "部门职责", "单元格", "文件")
+                     "实施周期指标值", "类型", "运算符", "数值", "单位", "职责序号", "部门职责",
+                     "职责目标", "指标解释", "工作活动", "预算项目", "单元格", "文件")
 INDICATOR_NUMBER_COLUMNS = frozenset({1, 9})
 TASK_HEADERS = ("部门", "年度", "任务名称", "主要实施内容", "拟投入资金（万元）", "期望达到的目标",
                 "单元格", "文件")
@@ -221,7 +222,9 @@ def indicator_rows(form: Form, department: str, display: str) -> list[tuple]:
             department, year, _text(ind.level1), _text(ind.level2), _text(ind.name),
             _text(ind.annual_value), _text(ind.period_value), KIND_LABELS[t.kind],
             t.operator or "", t.number if t.quantitative else None, t.unit,
-            _text(ind.duty), _cell(form, f"indicators[{i}].name"), display,
+            _text(ind.duty_no), _text(ind.duty), _text(ind.goal), _text(ind.explanation),
+            _text(ind.activity), _text(ind.project), _cell(form, f"indicators[{i}].name"),
+            display,
         ))
     return rows
 
