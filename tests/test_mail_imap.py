@@ -78,3 +78,16 @@ def test_errors_are_clear(dovecot):
         list(fetch_new(settings(dovecot, "不存在")))
     with pytest.raises(ValueError, match="只允许用于本机"):
         ImapSettings("imap.example.cn", security="none")
+
+
+def test_api_settings_take_credentials_from_the_environment(dovecot, monkeypatch):
+    from perfxl.adapters.mail.api import imap_settings, smtp_settings
+
+    monkeypatch.setenv("PERFXL_IMAP_USER", dovecot["user"])
+    monkeypatch.setenv("PERFXL_IMAP_PASSWORD", dovecot["password"])
+    s = imap_settings(dovecot["host"], "INBOX", dovecot["port"], "none")
+    assert dovecot["password"] not in repr(s)
+    assert isinstance(list(fetch_new(s)), list)
+    monkeypatch.setenv("PERFXL_SMTP_USER", "u@example.cn")
+    monkeypatch.setenv("PERFXL_SMTP_PASSWORD", "p")
+    assert smtp_settings("smtp.example.cn", rate_per_min=5).port == 587

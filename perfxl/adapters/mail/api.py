@@ -23,6 +23,7 @@ from perfxl.adapters.mail.campaign import CampaignResult, Job, run_campaign
 from perfxl.adapters.mail.collect import (CollectResult, Store, check_file, from_folder,
                                           imap_items)
 from perfxl.adapters.mail.compose import Sender, Templates
+from perfxl.adapters.mail.credentials import lookup
 from perfxl.adapters.mail.imap import ImapSettings, fetch_new
 from perfxl.adapters.mail.sendlog import LOG_NAME, SendLog
 from perfxl.adapters.mail.smtp import SmtpSettings
@@ -77,6 +78,19 @@ class RemindResult:
     statuses: list[DepartmentStatus]
     reminded: list[str]
     campaign: CampaignResult
+
+
+def smtp_settings(host: str, port: int = 0, security: str = "starttls", user: str | None = None,
+                  **options) -> SmtpSettings:
+    """SMTP settings with credentials from the environment or the keyring (for callers
+    such as the add-in that have no command line). Raises CredentialError/ValueError with
+    Chinese messages."""
+    return SmtpSettings(host, port, security, lookup("smtp", host, user), **options)
+
+
+def imap_settings(host: str, folder: str = "INBOX", port: int = 0, security: str = "ssl",
+                  user: str | None = None, **options) -> ImapSettings:
+    return ImapSettings(host, port, security, folder, lookup("imap", host, user), **options)
 
 
 def _say(progress: Progress, text: str) -> None:
