@@ -74,6 +74,8 @@ def test_collect_from_folder_matches_by_name_then_sender(tmp_path, seed):
     b = form_file(tmp_path / "b.xlsx", seed, "惠州市财政局（盖章）")
     eml(inbox / "cz.eml", "财政局 <CZ@example.cn>", b, "财政局 回复/表.xlsx")
     (inbox / "陌生.xlsx").write_bytes(b"garbage")
+    (tmp_path / "evil.bin").write_bytes(b"other garbage")
+    eml(inbox / "evil.eml", "x@evil.cn", tmp_path / "evil.bin", "=HYPERLINK(\"http://e\",\"x\").xlsx")
     eml(inbox / "noattach.eml", "sj@example.cn", None)
     work = tmp_path / "工作"
     res = collect(work, from_dir=inbox, roster_path=roster)
@@ -86,7 +88,7 @@ def test_collect_from_folder_matches_by_name_then_sender(tmp_path, seed):
     stored = work / fin.file
     assert stored.parent == work / "回收" / "惠州市财政局" and "/" not in stored.name.split("_", 2)[2]
     assert stored.read_bytes() == b.read_bytes()
-    [un] = res.collected.unmatched
+    evil, un = res.collected.unmatched
     assert un.original_name == "陌生.xlsx" and "无法读取" in un.note
     assert any("没有 .xlsx 附件" in s for s in res.collected.skipped)
     status = {s.department.name: s for s in res.statuses}
@@ -97,14 +99,18 @@ def test_collect_from_folder_matches_by_name_then_sender(tmp_path, seed):
     rows = {r[1]: r for r in ws.iter_rows(min_row=5, values_only=True)}
     assert rows["惠州市财政局"][6] == status["惠州市财政局"].status and rows["惠州市财政局"][9] == 1
     assert rows["惠州市审计局"][6] == "未发送"
-    assert wb["未匹配"]["C2"].value == "陌生.xlsx"
+    assert wb["未匹配"]["C3"].value == "陌生.xlsx"
+    # a hostile attachment name stays text: no formula, no link
+    assert wb["未匹配"]["C2"].value == '=HYPERLINK("http://e","x").xlsx'
+    assert wb["未匹配"]["C2"].data_type == "s" and wb["未匹配"]["C2"].hyperlink is None
+    assert evil.file.startswith("回收/未匹配/") and "/" not in evil.file[len("回收/未匹配/"):]
     errors = status["惠州市司法局"].errors
     assert rows["惠州市司法局"][10] == errors
     assert wb["问题明细"].max_row - 1 == sum(len(s.findings) for s in res.statuses)
 
     # the same files again: nothing new; a corrected version: kept beside the first
     again = collect(work, from_dir=inbox, roster_path=roster)
-    assert again.collected.stored == [] and again.collected.duplicates == 3
+    assert again.collected.stored == [] and again.collected.duplicates == 4
     newer = tmp_path / "新"
     newer.mkdir()
     form_file(newer / "司法局.xlsx", seed, "惠州市司法局", "（修改稿）")

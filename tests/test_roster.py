@@ -51,6 +51,8 @@ def test_valid_rows_with_several_addresses_and_fullwidth_separators():
     ("部门名称", "CON", "Windows 保留名"),
     ("部门名称", "lpt1.局", "Windows 保留名"),
     ("部门名称", "司法局.", "句点或空格"),
+    ("部门名称", "=HYPERLINK(\"http://evil\",\"局\")", "不能用于文件名"),
+    ("部门名称", "=1+1局", "不能以 = + - @ 开头"),
     ("邮箱", "not-an-address", "格式不正确"),
     ("邮箱", "a@b", "格式不正确"),
     ("邮箱", "zhang@example.cn;\"x\"@evil@com", "格式不正确"),

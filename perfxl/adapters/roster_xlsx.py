@@ -28,7 +28,7 @@ _NOTES = [
 def write_roster_template(path: str | os.PathLike[str], rows: int = 500) -> Path:
     """Write the blank roster template (header, drop-down for 表样, instructions sheet)."""
     with atomic_path(path) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp))
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
         head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1,
                               "align": "center", "valign": "vcenter"})
         cell = wb.add_format({"border": 1, "text_wrap": True, "num_format": "@"})

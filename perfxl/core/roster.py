@@ -113,6 +113,9 @@ def check_department_name(name: str) -> str | None:
     bad = sorted({ch for ch in name if ch in _FORBIDDEN_IN_NAME})
     if bad:
         return f"部门名称含有不能用于文件名的字符：{' '.join(bad)}"
+    if name.startswith(("=", "+", "-", "@")):
+        # Excel would take it for a formula in every workbook the name is written to.
+        return "部门名称不能以 = + - @ 开头"
     if name in (".", "..") or name.endswith((".", " ")):
         return "部门名称不能以句点或空格结尾"
     if name.split(".")[0].strip().upper() in _RESERVED:

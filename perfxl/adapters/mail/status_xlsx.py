@@ -30,7 +30,9 @@ def local(iso: str) -> str:
 def write_status(path: str | os.PathLike[str], statuses: list[DepartmentStatus],
                  unmatched: list[Received], year: int | None = None) -> Path:
     with atomic_path(path) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp))
+        # Sender names and attachment names come from strangers' mail: never let a text
+        # beginning with "=" become a formula or a text become a link.
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
         head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
                               "align": "center", "valign": "vcenter"})
         text = wb.add_format({"border": 1, "valign": "top", "text_wrap": True})
