@@ -13,6 +13,7 @@ Both are pure functions over strings and numbers; they never raise on bad input.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -74,10 +75,20 @@ def normalize(text: Any) -> str:
     """Fold full-width characters and operator spellings; collapse white space."""
     if text is None:
         return ""
-    s = unicodedata.normalize("NFKC", str(text))
+    if type(text) is str:  # the rules normalise the same cells many times over
+        return _normalize_str(text)
+    return _normalize_uncached(str(text))
+
+
+def _normalize_uncached(text: str) -> str:
+    s = unicodedata.normalize("NFKC", text)
     for old, new in _SYMBOLS:
         s = s.replace(old, new)
-    return re.sub(r"\s+", " ", s).strip()
+    return _WHITESPACE.sub(" ", s).strip()
+
+
+_WHITESPACE = re.compile(r"\s+")
+_normalize_str = functools.lru_cache(maxsize=1 << 16)(_normalize_uncached)
 
 
 def round_half_up(value: float, places: int = 2) -> float:
@@ -193,6 +204,12 @@ def _is_year(num: str, unit: str) -> bool:
 
 def parse_target(raw: Any) -> Target:
     """Parse an indicator value. Never raises."""
+    if type(raw) is str:  # rules parse the same cells repeatedly; Target is immutable
+        return _parse_target_str(raw)
+    return _parse_target(raw)
+
+
+def _parse_target(raw: Any) -> Target:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return Target(raw, "empty")
     if isinstance(raw, bool):
@@ -255,6 +272,9 @@ def parse_target(raw: Any) -> Target:
     if unit == "":
         notes.append("bare_number")
     return Target(raw, "quantitative", operator, number, unit, tuple(notes), text=s)
+
+
+_parse_target_str = functools.lru_cache(maxsize=1 << 14)(_parse_target)
 
 
 RATE_WORDS = ("率", "比例", "占比", "满意度", "覆盖面", "百分比")
