@@ -138,6 +138,26 @@ def test_every_udf_is_listed_and_documented():
         assert [p for p in inspect.signature(f).parameters] == [a["name"] for a in m["args"]]
 
 
+# Argument names become VBA parameters of the generated wrappers; these would clash with
+# VBA keywords or shadow functions and objects the wrapper code may need.
+VBA_RESERVED = {
+    "and", "application", "as", "base", "boolean", "byref", "byval", "call", "case", "cells",
+    "close", "const", "date", "day", "dim", "do", "each", "else", "empty", "end", "error",
+    "exit", "false", "for", "format", "function", "get", "goto", "if", "in", "input", "int",
+    "is", "left", "len", "let", "like", "line", "me", "mid", "mod", "month", "name", "new",
+    "next", "not", "nothing", "now", "null", "on", "open", "option", "or", "print", "private",
+    "property", "public", "range", "resume", "right", "select", "set", "static", "step",
+    "stop", "str", "sub", "text", "then", "time", "to", "true", "type", "val", "value",
+    "wend", "while", "with", "year",
+}
+
+
+def test_argument_names_are_safe_in_vba():
+    for m in udf_metadata():
+        for a in m["args"]:
+            assert a["name"].lower() not in VBA_RESERVED, (m["name"], a["name"])
+
+
 def test_signatures_match_the_snapshot():
     """Workbooks call these functions by name and argument position: a rename or a
     removal must be deliberate (regenerate with `python -m perfxl.excel.metadata`)."""

@@ -28,20 +28,19 @@ def _decorator(node: ast.expr) -> tuple[str, ast.Call | None]:
     return name, call
 
 
-_CONSTANTS: dict[str, Any] = {}  # module-level NAME = literal of the source being read
-
-
-def _literal(node: ast.expr | None) -> Any:
-    if isinstance(node, ast.Name) and node.id in _CONSTANTS:
-        return _CONSTANTS[node.id]
+def _literal(node: ast.expr | None, constants: dict[str, Any]) -> Any:
+    """A literal's value; a module constant (``category=CATEGORY``) is resolved."""
+    if isinstance(node, ast.Name) and node.id in constants:
+        return constants[node.id]
     try:
         return ast.literal_eval(node) if node is not None else None
     except ValueError:
         return ast.unparse(node)
 
 
-def _keywords(call: ast.Call | None) -> dict[str, Any]:
-    return {k.arg: _literal(k.value) for k in (call.keywords if call else []) if k.arg}
+def _keywords(call: ast.Call | None, constants: dict[str, Any]) -> dict[str, Any]:
+    return {k.arg: _literal(k.value, constants)
+            for k in (call.keywords if call else []) if k.arg}
 
 
 def _constants(tree: ast.Module) -> dict[str, Any]:
@@ -68,8 +67,7 @@ def udf_metadata(source: str | None = None) -> list[dict[str, Any]]:
     ``@xw.ret``.
     """
     tree = ast.parse(source if source is not None else UDF_SOURCE.read_text("utf-8"))
-    _CONSTANTS.clear()
-    _CONSTANTS.update(_constants(tree))
+    consts = _constants(tree)
     out = []
     for node in tree.body:
         if not isinstance(node, ast.FunctionDef):
@@ -78,12 +76,12 @@ def udf_metadata(source: str | None = None) -> list[dict[str, Any]]:
         funcs = [c for n, c in decos if n == "func"]
         if not funcs:
             continue
-        arg_kw = {str(_literal(c.args[0])): _keywords(c) for n, c in decos
+        arg_kw = {str(_literal(c.args[0], consts)): _keywords(c, consts) for n, c in decos
                   if n == "arg" and c and c.args}
         ret_kw: dict[str, Any] = {}
         for n, c in decos:
             if n == "ret":
-                ret_kw.update(_keywords(c))
+                ret_kw.update(_keywords(c, consts))
         params = node.args.posonlyargs + node.args.args
         defaults = [None] * (len(params) - len(node.args.defaults)) + list(node.args.defaults)
         args = []
@@ -93,10 +91,10 @@ def udf_metadata(source: str | None = None) -> list[dict[str, Any]]:
                 "name": p.arg,
                 "doc": kw.pop("doc", ""),
                 "optional": d is not None,
-                "default": _literal(d),
+                "default": _literal(d, consts),
                 "options": {k: v for k, v in kw.items() if k != "vba"},
             })
-        fkw = _keywords(funcs[0])
+        fkw = _keywords(funcs[0], consts)
         out.append({
             "name": fkw.get("name") or node.name,
             "doc": inspect.cleandoc(ast.get_docstring(node) or ""),

@@ -183,24 +183,24 @@ def PERF_LIGHT(target, actual, month_no, unit=None):
 
 @xw.func(category=CATEGORY)
 @xw.arg("target", doc="本年指标值，如“≥3000宗”")
-@xw.arg("base", doc="比较值：上年值或前三年均值")
+@xw.arg("ref_value", doc="比较值：上年值或前三年均值")
 @_safe
-def PERF_YOY(target, base):
+def PERF_YOY(target, ref_value):
     """指标值相对上年值（或前三年均值）的变化率 =（指标值 − 比较值）/ 比较值，单位自动换算；比较值为0时返回 #PERF! 说明。"""
-    c = calc.change(_scalar(target, "指标值"), _scalar(base, "比较值"), "比较值")
+    c = calc.change(_scalar(target, "指标值"), _scalar(ref_value, "比较值"), "比较值")
     return c.rate if c.rate is not None else _error(c.reason)
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("cells", ndim=2, doc="整张绩效目标表所在的区域（含标题和各栏目）")
+@xw.arg("form_range", ndim=2, doc="整张绩效目标表所在的区域（含标题和各栏目）")
 @xw.arg("top_left", doc="可选：区域左上角单元格地址（如“A1”），用于在结果中标出单元格位置")
 @xw.arg("layout", doc="可选：表式，“广东”或“山东”，默认自动识别")
 @_safe
-def PERF_CHECK(cells, top_left=None, layout=None):
+def PERF_CHECK(form_range, top_left=None, layout=None):
     """检查区域中的绩效目标表，返回发现的问题（每行一条：单元格 规则号 严重程度：说明）；没有问题时返回“未发现问题”。"""
     row0, col0 = _offset(_text(top_left) or "A1")
     grid = Grid(sheet="", cells={(row0 + r, col0 + c): v
-                                 for r, row in enumerate(_rows(cells))
+                                 for r, row in enumerate(_rows(form_range))
                                  for c, v in enumerate(row)})
     wanted = {"广东": "guangdong", "山东": "shandong", "": None}.get(_text(layout), _text(layout))
     if wanted not in (None, "guangdong", "shandong", "auto"):
