@@ -117,8 +117,11 @@ def test_help_lists_every_button(forms, tmp_path):
 
 def test_every_handler_has_a_button_and_runs_headless(forms, tmp_path):
     assert set(HANDLERS) == {b.id for b in ribbon.BUTTONS}
+    # what a user would type into the input boxes
+    params = {"px_fill_indicators": {"query": "满意度"}}
     for control_id in HANDLERS:
-        text, out = dispatch.run_headless(control_id, forms[0], {}, tmp_path / f"{control_id}.xlsx")
+        text, out = dispatch.run_headless(control_id, forms[0], params.get(control_id, {}),
+                                          tmp_path / f"{control_id}.xlsx")
         assert text and out.exists()
 
 
@@ -127,3 +130,31 @@ def test_run_refuses_unknown_buttons_and_overwriting_the_source(forms, tmp_path,
     assert "没有这个按钮" in capsys.readouterr().err
     assert cli_main(["addin", "run", "px_check", "--book", str(forms[0]), "-o", str(forms[0])]) == 2
     assert "源文件" in capsys.readouterr().err
+
+
+def _values(path: Path) -> dict:
+    wb = openpyxl.load_workbook(path)
+    return {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in wb.worksheets}
+
+
+def test_fill_handler_matches_perfxl_fill(forms, tmp_path, capsys):
+    form = forms[0]
+    ids = ["SF-001", "SF-048"]
+    cli_out = tmp_path / "cli.xlsx"
+    assert cli_main(["fill", str(form), "--ids", *ids, "-o", str(cli_out)]) == 0
+    capsys.readouterr()
+    text, out = dispatch.run_headless("px_fill_indicators", form, {"ids": ",".join(ids)}, tmp_path / "h.xlsx")
+    assert "已填入" in text and "原表未修改" in text
+    assert _values(out) == _values(cli_out)
+    assert _values(out) != _values(form)
+
+
+def test_fill_handler_searches_and_picks(forms, tmp_path):
+    text, out = dispatch.run_headless("px_fill_indicators", forms[0],
+                                      {"query": "法律援助", "pick": "1"}, tmp_path / "h.xlsx")
+    assert text.startswith("已填入：")
+    name = text.split("：", 1)[1].split("（", 1)[0]
+    assert any(name in str(v) for rows in _values(out).values() for row in rows for v in row)
+    bad, _ = dispatch.run_headless("px_fill_indicators", forms[0],
+                                   {"query": "法律援助", "pick": "99"}, tmp_path / "b.xlsx")
+    assert "序号应在" in bad

@@ -52,6 +52,10 @@ BUTTONS: tuple[Button, ...] = (
     Button("px_clear_marks", "px_grp_check", "清除标注", "清除校验标注",
            "删除上次校验留下的底色、批注和“校验结果”工作表，不改动填写的内容。",
            "DataValidationClearValidationCircles", large=False),
+    Button("px_fill_indicators", "px_grp_library", "填充指标", "从指标库填充",
+           "按关键词检索指标库（先按所选行的二级指标筛选），把选中的指标填入申报表对应的指标区块，"
+           "结果另存为新文件，原表不变。",
+           "FillDown"),
     Button("px_help", "px_grp_help", "帮助", "使用帮助",
            "列出每个按钮的用途和对应的命令行命令，并给出用户指南的位置。",
            "Help"),

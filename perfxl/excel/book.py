@@ -98,6 +98,12 @@ class Book(ABC):
         """Save a copy of the book as it is now (unsaved edits included) to ``path``."""
 
     @abstractmethod
+    def open_result(self, path: Path, name: str) -> str:
+        """Show a workbook a job produced (the source is never changed): Excel saves it as
+        ``name`` beside this book and opens it; headless, it becomes this book's content.
+        Returns where it was put."""
+
+    @abstractmethod
     def status(self, message: str | None) -> None:
         """Progress text in Excel's status bar (None gives the bar back to Excel)."""
 
@@ -245,6 +251,12 @@ class FileBook(Book):
     def snapshot(self, path: Path) -> Path:
         self.wb.save(path)
         return path
+
+    def open_result(self, path: Path, name: str) -> str:
+        from openpyxl import load_workbook
+
+        self.wb = load_workbook(path, keep_vba=Path(path).suffix.lower() == ".xlsm", rich_text=True)
+        return name
 
     def save(self, out: str | os.PathLike[str]) -> Path:
         out = Path(out)
@@ -402,6 +414,19 @@ class LiveBook(Book):  # pragma: no cover - needs Excel on Windows
     def snapshot(self, path: Path) -> Path:
         self.book.api.SaveCopyAs(str(path))
         return path
+
+    def open_result(self, path: Path, name: str) -> str:
+        import shutil
+
+        folder = self.folder or Path(os.environ.get("USERPROFILE", Path.home())) / "Documents"
+        target = folder / name
+        n = 2
+        while target.exists():
+            target = folder / f"{Path(name).stem}（{n}）{Path(name).suffix}"
+            n += 1
+        shutil.copyfile(path, target)
+        self.app.books.open(str(target))
+        return str(target)
 
     def status(self, message: str | None) -> None:
         self.app.status_bar = message if message else False

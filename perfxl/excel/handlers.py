@@ -85,3 +85,68 @@ def help_sheet(book: Book) -> str:
     book.write_rows(HELP_SHEET, "A1", rows)
     book.activate(HELP_SHEET)
     return f"已在“{HELP_SHEET}”工作表列出“{TAB_LABEL}”选项卡各按钮的用途。"
+
+
+def _selected_level2(book: Book) -> str | None:
+    """The 二级指标 named on the selected row (the block the user points at), if any."""
+    from perfxl.core.framework import level1_names, level2_names
+    from perfxl.core.values import normalize
+
+    sheet, address = book.selection()
+    row_no = int("".join(ch for ch in address.split(":")[0] if ch.isdigit()) or 0)
+    rows = book.read_rows(sheet) if sheet in book.sheet_names() else []
+    if not 0 < row_no <= len(rows):
+        return None
+    known = {name for fw in ("2015", "2021") for l1 in level1_names(fw) for name in level2_names(l1, fw)}
+    for value in rows[row_no - 1]:
+        text = normalize(str(value)) if value is not None else ""
+        if text in known:
+            return text
+    return None
+
+
+@handler("px_fill_indicators")
+def fill_indicators(book: Book) -> str:
+    """填充指标: search the library and insert the chosen indicators (``perfxl fill``)."""
+    from perfxl.adapters.fill_xlsx import fill_form
+    from perfxl.adapters.library_xlsx import load_libraries
+    from perfxl.core.library.fill import FillItem
+    from perfxl.core.library.search import search
+
+    library, _, _ = load_libraries([], replace=False)
+    if "ids" in book.params:
+        ids = [i.strip() for i in book.params["ids"].replace("，", ",").split(",") if i.strip()]
+        unknown = [i for i in ids if i not in library]
+        if unknown:
+            return f"指标库中没有这些编号：{'、'.join(unknown)}"
+        chosen = [library.get(i) for i in dict.fromkeys(ids)]
+    else:
+        level2 = _selected_level2(book)
+        query = book.param("query", "输入要查找的指标关键词（如“法律援助”“满意度”）：")
+        hits = search(library, query, level2=[level2] if level2 else [], limit=9)
+        if not hits and level2:
+            hits = search(library, query, limit=9)
+        if not hits:
+            return f"指标库中没有与“{query}”相关的指标。"
+        listing = "\n".join(f"{n}. {h.indicator.name}（{h.indicator.target}）"
+                            for n, h in enumerate(hits, start=1))
+        picked = book.param("pick", f"找到以下指标，输入要填入的序号（用逗号分隔）：\n{listing}", "1")
+        try:
+            numbers = [int(p) for p in picked.replace("，", ",").split(",") if p.strip()]
+        except ValueError:
+            return f"序号应为数字，用逗号分隔：{picked}"
+        if not numbers or any(not 1 <= n <= len(hits) for n in numbers):
+            return f"序号应在 1 到 {len(hits)} 之间：{picked}"
+        chosen = [hits[n - 1].indicator for n in dict.fromkeys(numbers)]
+    items = [FillItem(ind) for ind in chosen]
+    book.status("perfxl：正在填入指标…")
+    suffix = _snapshot_suffix(book)
+    with tempfile.TemporaryDirectory(prefix="perfxl-fill-") as tmp:
+        snap = book.snapshot(Path(tmp) / f"snapshot{suffix}")
+        result = fill_form(snap, Path(tmp) / f"filled{suffix}", items)
+        where = book.open_result(result.output, f"{Path(book.name).stem}（已填指标）{suffix}")
+    lines = [f"已填入：{i.indicator.name}（{i.value}），第{row}行，{place}"
+             for i, row, place in result.plan.placed]
+    lines += [f"已跳过：{i.indicator.name}：{why}" for i, why in result.plan.skipped]
+    lines.append(f"结果已另存为：{where}（原表未修改）")
+    return "\n".join(lines)
