@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from functools import lru_cache
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ class Category:
     other_framework: str = ""  # the name belongs to the other framework
 
 
+@lru_cache(maxsize=4096)
 def classify(name: str, framework: str) -> Category:
     if not name:
         return Category("empty")

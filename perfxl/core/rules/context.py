@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from perfxl.core.framework import FRAMEWORKS
@@ -22,8 +22,16 @@ def text(value: Any) -> str:
     """Any cell value as normalised text ("" for None)."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return _normalized(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    return normalize(value)
+
+
+@lru_cache(maxsize=65536)
+def _normalized(value: str) -> str:
+    # Rules read the same cells many times; consolidation checks thousands of forms.
     return normalize(value)
 
 
