@@ -124,3 +124,11 @@ def test_perfxl_toml_is_found_in_the_working_folder(capsys, tmp_path, seed_book)
     assert [d["rule"] for d in json.loads(out)] == ["PX204"] and code == 1
     code, out, _ = run(capsys, "check", str(seed_book), "--format", "json", "--select", "PX302")
     assert [d["rule"] for d in json.loads(out)] == ["PX302"]
+
+
+def test_a_folder_checks_the_workbooks_inside(capsys, tmp_path, seed_book, clean_book):
+    (tmp_path / "~$seed.xlsx").write_bytes(b"lock file")
+    (tmp_path / "notes.txt").write_text("x")
+    code, out, _ = run(capsys, "check", str(tmp_path), "--format", "json")
+    files = {d["file"] for d in json.loads(out)}
+    assert files == {str(seed_book), str(clean_book)} and code == 1

@@ -20,7 +20,8 @@ FIELDS = ("file", "sheet", "cell", "rule", "severity", "message")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", metavar="文件", help="要校验的 .xlsx/.xlsm 文件")
+    parser.add_argument("files", nargs="+", metavar="文件",
+                        help="要校验的 .xlsx/.xlsm 文件；给出文件夹时校验其中所有工作簿")
     parser.add_argument("--format", choices=("text", "json", "csv"), default="text",
                         help="输出格式：text（默认）、json 或 csv")
     parser.add_argument("--select", action="append", metavar="代码",
@@ -47,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from None
     results: list[Finding] = []
     any_unreadable = False
-    for name in args.files:
+    for name in expand(args.files):
         findings = check_file(name, config)
         any_unreadable |= unreadable(findings)
         results.extend(findings)
@@ -63,6 +64,19 @@ def run(args: argparse.Namespace) -> int:
     if any_unreadable:
         return 2
     return 1 if any(f.severity == "error" for f in results) else 0
+
+
+def expand(paths: list[str]) -> list[str]:
+    """Files as given; a folder stands for the workbooks directly inside it."""
+    out = []
+    for p in paths:
+        folder = Path(p)
+        if folder.is_dir():
+            out.extend(str(f) for f in sorted(folder.iterdir())
+                       if f.suffix.lower() in (".xlsx", ".xlsm") and not f.name.startswith(("~$", ".")))
+        else:
+            out.append(p)
+    return out
 
 
 def render(findings: list[Finding], fmt: str) -> str:
@@ -89,4 +103,3 @@ def render(findings: list[Finding], fmt: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["render", "Path"]
