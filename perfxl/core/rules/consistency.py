@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from perfxl.core.rules.context import Context, Row, text
 from perfxl.core.rules.registry import Hit, register
-from perfxl.core.values import Target, normalize, parse_target
+from perfxl.core.values import Target, convert_unit, normalize, parse_target
 
 _SPLIT = re.compile(r"[，,。；;、：:\n]|其中|并|和|及")
 # Common verbs and fillers that say nothing about what is measured.
@@ -47,7 +47,10 @@ def quantities(value: str) -> list[Quantity]:
 
 
 def _same_amount(a: Quantity, b: Quantity) -> bool:
-    return abs(a.number - b.number) < 1e-9 and (a.unit == b.unit or {a.unit, b.unit} <= {"宗", "件"})
+    if {a.unit, b.unit} <= {"宗", "件"}:  # both count cases
+        return abs(a.number - b.number) < 1e-9
+    other = convert_unit(b.number, b.unit, a.unit)
+    return other is not None and abs(a.number - other) < 1e-9
 
 
 def measured(q: Quantity, indicator_quantities: list[Quantity]) -> bool:
@@ -134,8 +137,10 @@ def _comparable(target: Target, ref: Target) -> tuple[float, float] | None:
     a, b = _as_percent(target, ref), _as_percent(ref, target)
     if a is None or b is None:
         return None
-    units = {target.unit, ref.unit} - {""}
-    return (a, b) if len(units) <= 1 else None
+    if target.unit and ref.unit and target.unit != ref.unit:
+        b = convert_unit(b, ref.unit, target.unit)  # 2万人次 vs 15000人次
+        return (a, b) if b is not None else None
+    return (a, b)
 
 
 @register(
