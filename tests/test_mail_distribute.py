@@ -311,3 +311,22 @@ def test_killed_mid_send_then_rerun_sends_the_rest_and_not_the_uncertain_one(tmp
     assert res.campaign.uncertain == ["测试局1"]
     assert res.campaign.sent == ["测试局2", "测试局3"]
     assert [r[1][0] for r in rec.messages] == ["t0@example.cn", "t2@example.cn", "t3@example.cn"]
+
+
+def test_history_from_a_real_consolidated_summary(tmp_path, history_dir):
+    from perfxl.adapters.batch import consolidate
+
+    summary = tmp_path / "上年汇总.xlsx"
+    consolidate([history_dir], summary, jobs=1)
+    roster = roster_file(tmp_path / "名单.xlsx")
+    res = distribute(roster, 2025, tmp_path / "o", history=summary, writer=layout_writer)
+    assert sorted(res.with_history) == ["临沂市司法局", "惠州市司法局"]
+    last = {f.department: f for f in (read_form(p) for p in history_dir.glob("*.xlsx"))}
+    g = read_form(res.forms["惠州市司法局"])
+    old = last["惠州市司法局"]
+    assert [(i.level1, i.level2, i.name) for i in g.indicators] == \
+        [(i.level1, i.level2, i.name) for i in old.indicators]
+    assert [t.name for t in g.tasks] == [t.name for t in old.tasks]
+    s = read_form(res.forms["临沂市司法局"])
+    assert [i.history.last_year for i in s.indicators] == \
+        [i.annual_value for i in last["临沂市司法局"].indicators]

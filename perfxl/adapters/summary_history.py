@@ -48,6 +48,15 @@ def _label(v: Any) -> str:
     return normalize(v).replace(" ", "") if v is not None else ""
 
 
+def _value(v: Any) -> str:
+    # Values are the department's own text: kept as written (no full-width folding).
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return str(v).strip()
+
+
 def _columns(rows: list[tuple], spec: dict[str, tuple[str, ...]]) -> tuple[int, dict[str, int]] | None:
     for r, values in enumerate(rows[:15]):
         labels = [_label(v) for v in values]
@@ -93,17 +102,17 @@ def read_summary_history(path: str | os.PathLike[str]) -> tuple[dict[str, Form],
             header, cols = found
             for values in rows[header + 1:]:
                 cell = {f: (values[c] if c < len(values) else None) for f, c in cols.items()}
-                dept = normalize(cell.pop("department") or "").strip()
+                dept = _value(cell.pop("department"))
                 if not dept or dept in ("合计", "小计"):
                     continue
                 form = form_for(dept)
                 if sheet == INDICATOR_SHEET:
-                    ind = Indicator(**{k: normalize(v or "").strip() for k, v in cell.items()})
+                    ind = Indicator(**{k: _value(v) for k, v in cell.items()})
                     if ind.name:
                         form.indicators.append(ind)
                 else:
                     amount = parse_amount(cell.pop("amount", None)).value
-                    task = Task(**{k: normalize(v or "").strip() for k, v in cell.items()}, amount=amount)
+                    task = Task(**{k: _value(v) for k, v in cell.items()}, amount=amount)
                     if task.name or task.content:
                         form.tasks.append(task)
     finally:
