@@ -9,6 +9,7 @@ the main sheet and the table column order. See docs/dev/templates.md.
 """
 
 from perfxl.adapters.template.names import DEFINED_NAMES, LAYOUT_NAMES, LEVEL2_PREFIX
+from perfxl.adapters.template.official import OFFICIAL_TEMPLATES, OFFICIAL_YEAR, write_official_templates
 from perfxl.adapters.template.workbook import (
     BLANK_INDICATOR_ROWS,
     BLANK_TASK_ROWS,
@@ -22,5 +23,6 @@ from perfxl.adapters.template.workbook import (
 
 __all__ = [
     "BLANK_INDICATOR_ROWS", "BLANK_TASK_ROWS", "DEFINED_NAMES", "LAYOUT_NAMES", "LEVEL2_PREFIX",
-    "LayoutInfo", "build_workbook", "layout_info", "main_sheet_name", "write_form", "write_template",
+    "LayoutInfo", "OFFICIAL_TEMPLATES", "OFFICIAL_YEAR", "build_workbook", "layout_info",
+    "main_sheet_name", "write_form", "write_official_templates", "write_template",
 ]
