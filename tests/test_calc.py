@@ -346,3 +346,28 @@ def test_change_property(target, base):
 
 def test_parsed_target_objects_are_accepted():
     assert calc.compare(parse_target("≥3000宗"), 3120).met is True
+
+
+def test_form_figures_shandong_seed():
+    from seed_forms import shandong_seed
+
+    fig = calc.form_figures(shandong_seed())
+    assert fig.budget.balanced is True and fig.budget.declared == 2794.05
+    by_name = {i.name: i for i in fig.indicators}
+    rate = by_name["调解成功率"].last_year
+    assert rate.weaker is True and rate.rate == pytest.approx((98 - 99.7) / 99.7)
+    assert "需在备注中说明" in rate.reason
+    assert by_name["开办培训"].avg3.rate is None  # 15场左右 is not a verifiable target
+    same = by_name["压实全面从严治党主体责任"].last_year
+    assert same.rate == 0 and "持平" in same.reason
+    d = fig.to_dict()
+    assert d["budget"]["balanced"] is True and d["coverage"]["value"] is None
+
+
+def test_form_figures_guangdong_seed():
+    from seed_forms import guangdong_seed
+
+    fig = calc.form_figures(guangdong_seed())
+    assert fig.tasks.value == 609
+    assert fig.coverage.value == pytest.approx(609 / 851.85)
+    assert all(i.last_year is None for i in fig.indicators)

@@ -539,9 +539,13 @@ def change(target: Any, base: Any, label: str = "上年值") -> Change:
         reason = f"{label}为0，无法计算变化率"
     else:
         rate = diff / abs(aligned.actual)
-        word = "持平" if diff == 0 else ("高于" if diff > 0 else "低于")
-        reason = (f"指标值{_fmt(aligned.target)}{unit}{word}{label}{_fmt(aligned.actual)}{unit}"
-                  + ("" if diff == 0 else _pct(abs(rate))))
+        t_text, b_text = f"{_fmt(aligned.target)}{unit}", f"{_fmt(aligned.actual)}{unit}"
+        if diff == 0:
+            reason = f"指标值{t_text}与{label}{b_text}持平"
+        else:
+            reason = f"指标值{t_text}{'高于' if diff > 0 else '低于'}{label}{b_text}"
+        if diff != 0:
+            reason += f"，变化率{'+' if rate > 0 else '−'}{_pct(abs(rate))}"
     if weaker:
         reason += "，目标低于历史水平，需在备注中说明"
     if aligned.note:
@@ -558,3 +562,63 @@ class YearOverYear:
 def year_over_year(target: Any, last_year: Any = None, avg3: Any = None) -> YearOverYear:
     """The target against 上年值 and 前三年均值 (Shandong 历史值)."""
     return YearOverYear(change(target, last_year, "上年值"), change(target, avg3, "前三年均值"))
+
+
+# -- a whole form -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class IndicatorFigures:
+    """One indicator's parsed target and, where the form gives them (Shandong 历史值),
+    its change against 上年值 and 前三年均值."""
+
+    index: int
+    name: str
+    target: Target
+    last_year: Change | None = None
+    avg3: Change | None = None
+
+
+@dataclass(frozen=True)
+class FormFigures:
+    """Every derived figure of one form, for reports and ``perfxl calc``."""
+
+    budget: BudgetTotals
+    tasks: Total
+    coverage: Rate
+    indicators: tuple[IndicatorFigures, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        def rate(r: Rate) -> dict[str, Any]:
+            return {"value": r.value, "reason": r.reason}
+
+        def chg(c: Change | None) -> dict[str, Any] | None:
+            if c is None:
+                return None
+            return {"base": c.base, "unit": c.unit, "difference": c.difference, "rate": c.rate,
+                    "weaker": c.weaker, "reason": c.reason}
+
+        b = self.budget
+        return {
+            "budget": {"structure": b.structure, "funding": b.funding,
+                       "development": b.development, "levels": b.levels,
+                       "declared": b.declared, "balanced": b.balanced, "reason": b.reason},
+            "task_total": {"value": self.tasks.value, "reason": self.tasks.reason},
+            "coverage": rate(self.coverage),
+            "indicators": [{
+                "index": i.index, "name": i.name, "kind": i.target.kind,
+                "operator": i.target.operator, "number": i.target.number, "unit": i.target.unit,
+                "last_year": chg(i.last_year), "avg3": chg(i.avg3),
+            } for i in self.indicators],
+        }
+
+
+def form_figures(form: Form) -> FormFigures:
+    indicators = []
+    for i, ind in enumerate(form.indicators):
+        target = parse_target(ind.annual_value)
+        hist = ind.history
+        last = change(target, hist.last_year, "上年值") if hist and hist.last_year else None
+        avg3 = change(target, hist.avg3, "前三年均值") if hist and hist.avg3 else None
+        indicators.append(IndicatorFigures(i, ind.name, target, last, avg3))
+    return FormFigures(budget_totals(form), task_total(form), task_coverage(form),
+                       tuple(indicators))
