@@ -118,7 +118,8 @@ def test_help_lists_every_button(forms, tmp_path):
 def test_every_handler_has_a_button_and_runs_headless(forms, tmp_path):
     assert set(HANDLERS) == {b.id for b in ribbon.BUTTONS}
     # what a user would type into the input boxes
-    params = {"px_fill_indicators": {"query": "满意度"}}
+    params = {"px_fill_indicators": {"query": "满意度"},
+              "px_consolidate": {"folder": str(forms[0].parent)}}
     for control_id in HANDLERS:
         text, out = dispatch.run_headless(control_id, forms[0], params.get(control_id, {}),
                                           tmp_path / f"{control_id}.xlsx")
@@ -158,3 +159,23 @@ def test_fill_handler_searches_and_picks(forms, tmp_path):
     bad, _ = dispatch.run_headless("px_fill_indicators", forms[0],
                                    {"query": "法律援助", "pick": "99"}, tmp_path / "b.xlsx")
     assert "序号应在" in bad
+
+
+def test_consolidate_handler_matches_perfxl_consolidate(forms, tmp_path, capsys):
+    folder = tmp_path / "各单位"
+    folder.mkdir()
+    for i, form in enumerate(forms):
+        (folder / f"{i}_{form.name}").write_bytes(form.read_bytes())
+    cli_out = tmp_path / "cli.xlsx"
+    cli_main(["consolidate", str(folder), "-o", str(cli_out), "--jobs", "1", "-q"])
+    capsys.readouterr()
+    text, out = dispatch.run_headless("px_consolidate", forms[0], {"folder": str(folder)}, tmp_path / "h.xlsx")
+    assert text.startswith(f"汇总完成：{len(forms)} 个文件")
+    def timeless(values):  # the 说明 sheet records when, how fast and with how many processes
+        run_facts = (["生成时间"], ["读取与校验用时"], ["并行进程数"])
+        return {k: [r for r in rows if r[:1] not in run_facts] for k, rows in values.items()}
+
+    assert timeless(_values(out)) == timeless(_values(cli_out))
+    missing, _ = dispatch.run_headless("px_consolidate", forms[0], {"folder": str(tmp_path / "无")},
+                                       tmp_path / "m.xlsx")
+    assert "找不到文件夹" in missing

@@ -111,14 +111,15 @@ class Book(ABC):
     def message(self, text: str) -> None:
         """Tell the user something once the job is done."""
 
-    def param(self, key: str, prompt: str, default: str = "") -> str:
-        """A value the job needs: from ``params`` (headless) or asked of the user."""
+    def param(self, key: str, prompt: str, default: str = "", kind: str = "text") -> str:
+        """A value the job needs: from ``params`` (headless) or asked of the user.
+        ``kind`` is ``text`` or ``folder`` (Excel shows a folder picker)."""
         if key in self.params:
             return self.params[key]
-        return self.ask(key, prompt, default)
+        return self.ask(key, prompt, default, kind)
 
     @abstractmethod
-    def ask(self, key: str, prompt: str, default: str = "") -> str: ...
+    def ask(self, key: str, prompt: str, default: str = "", kind: str = "text") -> str: ...
 
 
 class MissingParameter(Exception):
@@ -272,7 +273,7 @@ class FileBook(Book):
     def message(self, text: str) -> None:
         self.messages.append(text)
 
-    def ask(self, key: str, prompt: str, default: str = "") -> str:
+    def ask(self, key: str, prompt: str, default: str = "", kind: str = "text") -> str:
         if default:
             return default
         raise MissingParameter(key, prompt)
@@ -434,7 +435,13 @@ class LiveBook(Book):  # pragma: no cover - needs Excel on Windows
     def message(self, text: str) -> None:
         self.app.alert(text, title="perfxl")
 
-    def ask(self, key: str, prompt: str, default: str = "") -> str:
+    def ask(self, key: str, prompt: str, default: str = "", kind: str = "text") -> str:
+        if kind == "folder":
+            dialog = self.app.api.FileDialog(4)  # msoFileDialogFolderPicker
+            dialog.Title = prompt
+            if dialog.Show() != -1:
+                raise MissingParameter(key, prompt)
+            return str(dialog.SelectedItems(1))
         value = self.app.api.InputBox(prompt, "perfxl", default)
         if value is False or value == "":
             raise MissingParameter(key, prompt)

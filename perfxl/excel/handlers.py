@@ -150,3 +150,40 @@ def fill_indicators(book: Book) -> str:
     lines += [f"已跳过：{i.indicator.name}：{why}" for i, why in result.plan.skipped]
     lines.append(f"结果已另存为：{where}（原表未修改）")
     return "\n".join(lines)
+
+
+@handler("px_consolidate")
+def consolidate(book: Book) -> str:
+    """一键汇总: every form in a folder → the summary workbook (``perfxl consolidate``),
+    opened when done; progress in the status bar."""
+    import time
+
+    from perfxl.adapters.batch import consolidate as run_consolidation
+    from perfxl.adapters.checking import load_config
+    from perfxl.core.consolidate import NEEDS_FIX, PASSED, UNREADABLE
+
+    folder = Path(book.param("folder", "选择存放各单位申报表的文件夹", kind="folder"))
+    if not folder.is_dir():
+        return f"找不到文件夹：{folder}"
+    year_text = book.params.get("year", "").strip()
+    if year_text and not year_text.isdigit():
+        return f"年度应为数字，如 2024：{year_text}"
+    config = load_config(None, search_from=folder)
+    shown = [0.0]
+
+    def progress(done: int, total: int, path: str) -> None:
+        now = time.monotonic()
+        if done == total or now - shown[0] > 0.3:  # the status bar is slow to repaint
+            shown[0] = now
+            book.status(f"perfxl：正在汇总 {done}/{total}：{Path(path).name}")
+
+    with tempfile.TemporaryDirectory(prefix="perfxl-summary-") as tmp:
+        try:
+            result = run_consolidation([folder], Path(tmp) / "汇总.xlsx", year=int(year_text) if year_text else None,
+                                       config=config, progress=progress)
+        except ValueError as exc:
+            return f"{folder}：{exc}"
+        where = book.open_result(result.output, f"{folder.name}_绩效目标汇总.xlsx")
+    c = result.status_counts
+    return (f"汇总完成：{result.files} 个文件，通过 {c[PASSED]}，需修改 {c[NEEDS_FIX]}，"
+            f"无法读取 {c[UNREADABLE]}。汇总表：{where}")
