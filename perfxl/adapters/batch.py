@@ -20,7 +20,7 @@ import multiprocessing as mp
 import os
 import tempfile
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -341,7 +341,7 @@ def consolidate(paths: Iterable[str | os.PathLike[str]], output: str | os.PathLi
     jobs = min(jobs, len(sources))
     started = time.monotonic()
     summaries: list[FileSummary | None] = [None] * len(sources)
-    rules: list[tuple[str, str]] = []
+    rules: Counter[str] = Counter()
     with tempfile.TemporaryDirectory(prefix="perfxl-spool-") as folder:
         spool = Spool(folder)
         try:
@@ -350,7 +350,7 @@ def consolidate(paths: Iterable[str | os.PathLike[str]], output: str | os.PathLi
                 summaries[idx] = result.summary
                 result.summary.index = idx
                 spool.put(idx, result)
-                rules.extend((row[4], row[5]) for row in result.findings)
+                rules.update(row[4] for row in result.findings)
                 done += 1
                 if progress:
                     progress(done, len(sources), sources[idx].display)

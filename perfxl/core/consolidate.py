@@ -23,7 +23,7 @@ from typing import Any
 from perfxl.core.findings import SEVERITY_LABELS, Finding
 from perfxl.core.framework import DEFAULT_FRAMEWORK, FRAMEWORKS
 from perfxl.core.model import Form
-from perfxl.core.values import normalize, parse_target
+from perfxl.core.values import normalize, parse_target, round_half_up
 
 PASSED = "通过"
 NEEDS_FIX = "需修改"
@@ -170,11 +170,11 @@ def _fill_from_form(s: FileSummary, form: Form, framework: str, tolerance: float
     if s.basic is None and s.project is None:
         s.total = declared
     else:
-        s.total = round((s.basic or 0.0) + (s.project or 0.0), 2)
+        s.total = round_half_up((s.basic or 0.0) + (s.project or 0.0), 2)
 
     amounts = [a for a in (_num(t.amount) for t in form.tasks) if a is not None]
     s.task_count = len(form.tasks)
-    s.task_amount = round(sum(amounts), 2) if amounts else None
+    s.task_amount = round_half_up(sum(amounts), 2) if amounts else None
     if s.task_amount is not None and s.project:
         s.coverage = s.task_amount / s.project
 
@@ -251,7 +251,7 @@ def finalize(summaries: Iterable[FileSummary], *, year: int | None = None) -> li
     groups: dict[tuple[str, int | None], list[FileSummary]] = defaultdict(list)
     for s in out:
         if s.readable and s.department:
-            groups[(s.department, s.year)].append(s)
+            groups[("".join(s.department.split()), s.year)].append(s)
     for members in groups.values():
         if len(members) > 1:
             for s in members:
@@ -360,7 +360,6 @@ def status_counts(summaries: Iterable[FileSummary]) -> dict[str, int]:
     return {st: counts.get(st, 0) for st in STATUSES}
 
 
-def findings_by_rule(summaries_findings: Iterable[tuple[str, str]]) -> list[tuple[str, int]]:
-    """(rule, count) sorted by count descending then rule, from (rule, severity) pairs."""
-    counts = Counter(rule for rule, _ in summaries_findings)
+def findings_by_rule(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """(rule, count) sorted by count descending, then rule."""
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
