@@ -120,6 +120,11 @@ def test_required_fields():
     assert "PX204" not in codes(sd([Indicator(name="x", annual_value="≥1场", note="新增")]))
     assert "PX206" not in codes(sd([Indicator(name="x", annual_value="≥1场", note="新增")]))
     assert "PX209" in codes(sd([]))
+    derived = sd([Indicator(name="x", annual_value="≥1场", note="新增")],
+                 budget=Budget(basic=900.0, project=100.0, fiscal=1000.0, other=0.0))
+    assert "PX203" not in codes(derived) and "PX101" not in codes(derived)
+    nothing = sd([], budget=Budget(fiscal=1000.0, other=0.0))
+    assert [m for m in messages(nothing, "PX203") if "部门整体预算总额" in m]
 
 
 def test_staff_count_invalid_and_task_incomplete_and_values_missing():
