@@ -127,8 +127,15 @@ def insert_rows(ws, idx: int, amount: int = 1, *, style_from: int | None = None,
         dim.index = r + amount
         ws.row_dimensions[r + amount] = dim
     for rng in moving:
-        # Merged cells are layout, not data: they grow only when the insertion is inside.
-        new = _shift_range(rng, idx, amount, None)
+        # Merged cells grow when the insertion is inside them, and a side label that spans
+        # the whole table from its header (绩效指标 in column A) grows with an appended row;
+        # category cells below the header are grown explicitly by the caller.
+        side_label = grow_from is not None and rng.min_row <= grow_from and rng.max_row == idx - 1
+        if side_label and rng.min_row < rng.max_row:
+            new = CellRange(min_col=rng.min_col, min_row=rng.min_row, max_col=rng.max_col,
+                            max_row=rng.max_row + amount)
+        else:
+            new = _shift_range(rng, idx, amount, None)
         ws.merge_cells(new.coord)
 
     for sheet in wb.worksheets:
@@ -166,7 +173,9 @@ def insert_rows(ws, idx: int, amount: int = 1, *, style_from: int | None = None,
         parts = []
         for part in ws.print_area.split(","):
             ref = part.split("!")[-1]
-            parts.append(shift_reference(ref.replace("$", ""), idx, amount, grow_from))
+            # The print area grows with a row appended at its bottom, wherever it starts.
+            parts.append(shift_reference(ref.replace("$", ""), idx, amount,
+                                         1 if grow_from is not None else None))
         ws.print_area = parts
     if ws.print_title_rows:
         ws.print_title_rows = shift_reference(ws.print_title_rows.replace("$", ""), idx, amount)

@@ -177,6 +177,10 @@ def _plan_guangdong(grid: Grid, items: list[FillItem], framework: str | None,
     placed: list[tuple[FillItem, _Row, str]] = []
     c1, c2, cn = cols["level1"], cols["level2"], cols["name"]
     value_cols = [cols[k] for k in ("annual_value", "period_value", "single_value") if k in cols]
+    # In framework order, so that a template's empty rows fill top-down block by block and
+    # no row is inserted while empty ones remain.
+    order = _category_order(fw)
+    items = sorted(items, key=lambda i: order.get(category_in(i.indicator.level1, i.indicator.level2, fw), len(order)))
     for item in _dedupe(items, present, plan):
         l1, l2 = category_in(item.indicator.level1, item.indicator.level2, fw)
         values = {cn: item.indicator.name, **{c: item.value for c in value_cols}}
@@ -214,6 +218,13 @@ def _plan_guangdong(grid: Grid, items: list[FillItem], framework: str | None,
         placed.append((item, new, where))
     plan.placed = [(item, x.row, where) for item, x, where in placed]
     return plan
+
+
+def _category_order(framework: str) -> dict[tuple[str, str], int]:
+    from perfxl.core.framework import FRAMEWORKS
+
+    pairs = [(l1, l2) for l1, children in FRAMEWORKS[framework].items() for l2 in children]
+    return {pair: i for i, pair in enumerate(pairs)}
 
 
 def _cover(view: Grid, row: int, col: int) -> str | None:
