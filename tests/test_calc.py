@@ -126,7 +126,8 @@ def test_task_total_and_coverage():
     assert calc.task_coverage(_form(project=10)).reason == "没有年度重点工作任务"
     assert "不是有效金额" in calc.task_coverage(_form(project=10, tasks=["很多"])).reason
     assert calc.task_total(_form(tasks=[None])).value is None
-    assert calc.coverage([], 10).value is None
+    empty = calc.coverage([None, ""], 10)
+    assert empty.value == 0 and "未填写" in empty.reason
 
 
 @settings(max_examples=60, deadline=None)

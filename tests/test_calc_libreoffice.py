@@ -1,9 +1,10 @@
 """Native spreadsheet formulas and perfxl's Python calculations agree.
 
 One generated workbook holds, for each generated case, the inputs, the native formula a
-template or a user would write, and Python's result as a value. LibreOffice recalculates
-it once; every formula must then equal Python's number to 1e-9 (and the lights and
-verdicts exactly).
+template or a user would write, and Python's result as a value; beside it, the official
+templates (perfxl.adapters.template.write_form) filled with generated forms. LibreOffice
+recalculates all of them in one call; every formula must then equal core.calc to 1e-9
+(and the lights and verdicts exactly).
 """
 
 import random
@@ -12,7 +13,11 @@ import openpyxl
 import pytest
 
 from perfxl.adapters.libreoffice import recalculate
+from perfxl.adapters.template import write_form
 from perfxl.core import calc
+from perfxl.core.model import Budget, Form, Task
+from perfxl.core.values import round_half_up
+from tests.template_forms import generated_form
 
 pytestmark = pytest.mark.libreoffice
 CASES = 60
@@ -88,9 +93,20 @@ def _cases(rng: random.Random):
     return rows
 
 
-def test_native_formulas_equal_python(tmp_path):
-    rng = random.Random(20261122)
-    cases = _cases(rng)
+def _template_forms() -> dict[str, Form]:
+    forms = {f"{layout}_{seed}": generated_form(seed, layout)
+             for layout in ("guangdong", "shandong") for seed in range(100, 112)}
+    forms["gd_zero_project"] = Form(layout="guangdong", year=2023, tasks=[Task(name="甲", amount=5.0)],
+                                    budget=Budget(basic=10.0, project=0.0, fiscal=10.0))
+    forms["gd_over"] = Form(layout="guangdong", year=2023, tasks=[Task(name="甲", amount=30.5),
+                                                                  Task(name="乙", amount=19.51)],
+                            budget=Budget(basic=100.0, project=50.0, fiscal=150.0, other=0.0))
+    forms["gd_no_amounts"] = Form(layout="guangdong", year=2023, tasks=[Task(name="甲")],
+                                  budget=Budget(basic=1.0, project=2.0))
+    return forms
+
+
+def _cases_book(cases, path):
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     for name, rows in cases.items():
@@ -100,10 +116,27 @@ def test_native_formulas_equal_python(tmp_path):
                 ws.cell(i, j, value)
             ws.cell(i, len(inputs) + 1, formula.format(r=i))
             ws.cell(i, len(inputs) + 2, expected)  # Python's result beside it, for a reader
-    src = tmp_path / "calc_cases.xlsx"
-    wb.save(src)
-    (out,) = recalculate([src], tmp_path / "out")
-    got = openpyxl.load_workbook(out, data_only=True)
+    wb.save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def recalculated(tmp_path_factory):
+    src = tmp_path_factory.mktemp("src")
+    cases = _cases(random.Random(20261122))
+    forms = _template_forms()
+    paths = [_cases_book(cases, src / "calc_cases.xlsx")]
+    for key, form in forms.items():
+        write_form(form, src / f"{key}.xlsx")
+        paths.append(src / f"{key}.xlsx")
+    outs = recalculate(paths, tmp_path_factory.mktemp("out"))
+    books = {p.stem: openpyxl.load_workbook(p, data_only=True) for p in outs}
+    return cases, forms, books
+
+
+def test_native_formulas_equal_python(recalculated):
+    cases, _, books = recalculated
+    got = books["calc_cases"]
     checked = 0
     for name, rows in cases.items():
         ws = got[name]
@@ -116,3 +149,44 @@ def test_native_formulas_equal_python(tmp_path):
                 assert abs(native - expected) <= 1e-9, (name, inputs, native, expected)
             checked += 1
     assert checked >= 6 * CASES
+
+
+def _named(wb, name):
+    ((sheet, coord),) = list(wb.defined_names[name].destinations)
+    value = wb[sheet][coord.replace("$", "")].value
+    return None if value == "" else value
+
+
+def _close(native, python) -> bool:
+    if python is None:
+        return native is None
+    return isinstance(native, (int, float)) and abs(native - python) <= 1e-9
+
+
+def test_template_formulas_equal_calc(recalculated):
+    """The official templates' totals and coverage, as LibreOffice computes them, are
+    core.calc's figures for the same form (the template shows coverage to 4 decimals,
+    i.e. a percentage with 2)."""
+    _, forms, books = recalculated
+    checked = 0
+    for key, form in forms.items():
+        wb = books[key]
+        totals = calc.budget_totals(form)
+        assert _close(_named(wb, "PX_TOTAL"), totals.structure), key
+        checked += 1
+        if form.layout != "guangdong":
+            continue
+        task_total = calc.task_total(form).value
+        coverage = calc.task_coverage(form).value
+        pairs = [("PX_FUNDING_TOTAL", totals.funding), ("PX_TASK_TOTAL", task_total),
+                 ("PX_TASK_COVERAGE", None if coverage is None else round_half_up(coverage, 4))]
+        for name, python in pairs:
+            assert _close(_named(wb, name), python), (key, name, _named(wb, name), python)
+            checked += 1
+        # tasks beyond 项目支出: coverage above 100 %, or any task money when 项目支出 is 0
+        over = (coverage > 1 and round_half_up(task_total - form.budget.project, 2) > 0
+                if coverage is not None else bool(task_total))
+        assert bool(_named(wb, "PX_TASK_CHECK")) is over, key
+    assert _named(books["gd_over"], "PX_TASK_CHECK")
+    assert _named(books["gd_zero_project"], "PX_TASK_COVERAGE") is None
+    assert checked >= 60

@@ -234,7 +234,8 @@ def task_total(form: Form) -> Total:
 def coverage(task_amounts: Iterable[Any], project: Any) -> Rate:
     """任务资金覆盖率 = Σ 拟投入资金 / 项目支出 (ratio). Above 1 means the tasks claim
     more than the project budget (an error the rules report). 项目支出 empty, 0 or
-    negative → None with a reason."""
+    negative → None with a reason; no task amounts at all → 0 (with a reason), as Excel's
+    SUM over blank cells gives."""
     p, reason = _amount(project, "项目支出")
     if p is None:
         return Rate(None, reason)
@@ -243,8 +244,10 @@ def coverage(task_amounts: Iterable[Any], project: Any) -> Rate:
     if p < 0:
         return Rate(None, f"项目支出为负数（{_fmt(p)}万元）")
     total = sum_amounts(task_amounts)
+    if total.reason == "没有金额":  # Excel's SUM over blanks is 0; so is the template's
+        return Rate(0.0, "各任务均未填写拟投入资金，覆盖率按0计")
     if total.value is None:
-        return Rate(None, "任务资金" + total.reason if total.reason == "没有金额" else total.reason)
+        return Rate(None, total.reason)
     return Rate(total.value / p)
 
 
