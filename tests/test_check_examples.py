@@ -85,3 +85,13 @@ def test_clean_example_has_no_errors():
     fs = check_file(CLEAN)
     assert [f for f in fs if f.severity == "error"] == []
     assert [f.rule for f in fs] == ["PX105"]
+
+
+def test_clean_example_script_builds_an_error_free_form(tmp_path):
+    import runpy
+
+    script = runpy.run_path(str(EXAMPLES.parent / "scripts" / "build_clean_example.py"))
+    out = tmp_path / "clean.xlsx"
+    assert script["main"](["build_clean_example.py", str(out)]) == 0
+    fs = check_file(out)
+    assert [f.rule for f in fs] == ["PX105"] and fs[0].severity == "info"
