@@ -33,12 +33,13 @@ _CHUNK = 1 << 16
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
+_KEEP = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/worksheets/")
 
 
 def read_form(path: str | os.PathLike[str], *, engine: str = "auto") -> Form:
     """Read the form in ``path``. Raises FormReadError (Chinese message, file named)."""
     name = str(path)
-    grids = load_grids(path, engine=engine)
+    grids = load_grids(path, engine=engine, typed_only=True)
     if not any(g.cells for g in grids):
         raise FormReadError(name, "工作簿是空的：没有任何单元格内容。")
     best, best_layout, best_score = None, None, 0
@@ -55,32 +56,43 @@ def read_form(path: str | os.PathLike[str], *, engine: str = "auto") -> Form:
     return form
 
 
-def load_grids(path: str | os.PathLike[str], *, engine: str = "auto") -> list[Grid]:
-    """Every sheet of the workbook as a Grid, after the safety checks."""
+def load_grids(path: str | os.PathLike[str], *, engine: str = "auto",
+               typed_only: bool = False) -> list[Grid]:
+    """Every sheet of the workbook as a Grid, after the safety checks.
+
+    ``typed_only`` leaves formula cells out (their cached values, when a spreadsheet
+    application left any, are derived figures the reader recomputes instead), so both
+    engines see the same cells whether or not the file carries cached values."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}")
     name = str(path)
-    check_workbook(path)
+    parts = check_workbook(path)
+    sheets = _sheet_xml(parts)
+    grids = None
     if engine in ("auto", "calamine"):
         try:
-            return _calamine_grids(path)
-        except FormReadError:
-            raise
+            grids = _calamine_grids(path)
         except Exception as exc:  # calamine's errors are not a stable API
             if engine == "calamine":
                 raise FormReadError(name, f"文件已损坏，无法读取（{exc}）。") from None
-    try:
-        return _openpyxl_grids(path)
-    except FormReadError:
-        raise
-    except Exception as exc:
-        raise FormReadError(name, f"文件已损坏，无法读取（{type(exc).__name__}）。") from None
+    if grids is None:
+        try:
+            grids = _openpyxl_grids(path, sheets)
+        except Exception as exc:
+            raise FormReadError(name, f"文件已损坏，无法读取（{type(exc).__name__}）。") from None
+    if typed_only:
+        for grid in grids:
+            formulas = _formula_cells(sheets.get(grid.sheet, b""))
+            if formulas:
+                grid.drop(formulas)
+    return grids
 
 
 # --- safety checks -------------------------------------------------------------------
 
-def check_workbook(path: str | os.PathLike[str]) -> None:
-    """Refuse files that are not a safe .xlsx, before any parser sees them."""
+def check_workbook(path: str | os.PathLike[str]) -> dict[str, bytes]:
+    """Refuse files that are not a safe .xlsx, before any parser sees them. Returns the
+    workbook and worksheet XML parts (already decompressed and checked) by part name."""
     name = str(path)
     p = Path(path)
     if not p.exists():
@@ -119,16 +131,23 @@ def check_workbook(path: str | os.PathLike[str]) -> None:
                 raise FormReadError(name, f"文件部件 {info.filename} 压缩比异常（疑似“压缩炸弹”），"
                                           "已拒绝读取。")
         total = 0
+        kept: dict[str, bytes] = {}
         for info in infos:
-            total = _scan_member(zf, info, name, total)
+            keep = info.filename.startswith(_KEEP)
+            total, data = _scan_member(zf, info, name, total, keep)
+            if keep:
+                kept[info.filename] = data
+        return kept
 
 
-def _scan_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, total: int) -> int:
+def _scan_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, total: int,
+                 keep: bool) -> tuple[int, bytes]:
     """Decompress one member in chunks: bound the real size (headers can lie) and refuse
     DTD/entity declarations in XML parts."""
     is_xml = info.filename.endswith((".xml", ".rels", ".vml"))
     head = b""
     seen = 0
+    chunks: list[bytes] = []
     try:
         with zf.open(info) as fh:
             while True:
@@ -141,6 +160,8 @@ def _scan_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, total: i
                     raise FormReadError(name, "文件解压后过大（疑似“压缩炸弹”），已拒绝读取。")
                 if is_xml and len(head) < _CHUNK:
                     head += chunk[: _CHUNK - len(head)]
+                if keep:
+                    chunks.append(chunk)
     except FormReadError:
         raise
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError,
@@ -153,7 +174,7 @@ def _scan_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, total: i
         if b"<!DOCTYPE" in prolog.upper() or b"<!ENTITY" in prolog.upper():
             raise FormReadError(name, f"文件部件 {info.filename} 含有 DTD/实体声明（可能是恶意"
                                       "构造的文件），已拒绝读取。")
-    return total
+    return total, b"".join(chunks)
 
 
 def _ole_has_encrypted_package(fh) -> bool:
@@ -202,11 +223,11 @@ def _calamine_grids(path) -> list[Grid]:
     return grids
 
 
-def _openpyxl_grids(path) -> list[Grid]:
+def _openpyxl_grids(path, sheets: dict[str, bytes]) -> list[Grid]:
     import openpyxl
 
     wb = openpyxl.load_workbook(str(path), read_only=True, data_only=True)
-    merges = _merged_ranges_from_xml(path)
+    merges = {title: _merged_ranges(xml) for title, xml in sheets.items()}
     grids = []
     try:
         for ws in wb.worksheets:
@@ -222,7 +243,6 @@ def _openpyxl_grids(path) -> list[Grid]:
     return grids
 
 
-_REF = re.compile(r'<mergeCell[^>]*\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 
 
 def _col_number(letters: str) -> int:
@@ -232,34 +252,52 @@ def _col_number(letters: str) -> int:
     return n
 
 
-def _merged_ranges_from_xml(path) -> dict[str, list[MergedRange]]:
-    """openpyxl's read-only mode does not expose merged cells; read <mergeCell> from the
-    sheet parts (already checked for DTDs) via the workbook relationships."""
-    out: dict[str, list[MergedRange]] = {}
-    with zipfile.ZipFile(path) as zf:
-        wb_xml = zf.read("xl/workbook.xml").decode("utf-8", "replace")
-        try:
-            rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-        except KeyError:
-            return out
-        targets = dict(re.findall(r'<Relationship[^>]*Id="([^"]+)"[^>]*Target="([^"]+)"', rels))
-        targets.update({i: t for t, i in re.findall(
-            r'<Relationship[^>]*Target="([^"]+)"[^>]*Id="([^"]+)"', rels)})
-        for sheet in re.finditer(r"<sheet\b[^>]*>", wb_xml):
-            tag = sheet.group(0)
-            nm = re.search(r'\bname="([^"]*)"', tag)
-            rid = re.search(r'\br:id="([^"]*)"', tag) or re.search(r'\bid="([^"]*)"', tag)
-            if not nm or not rid or rid.group(1) not in targets:
-                continue
-            target = targets[rid.group(1)].lstrip("/")
-            part = target if target.startswith("xl/") else "xl/" + target
-            try:
-                xml = zf.read(part).decode("utf-8", "replace")
-            except KeyError:
-                continue
-            title = _unescape(nm.group(1))
-            out[title] = [MergedRange(int(r1), _col_number(c1), int(r2), _col_number(c2))
-                          for c1, r1, c2, r2 in _REF.findall(xml)]
+def _sheet_xml(parts: dict[str, bytes]) -> dict[str, bytes]:
+    """Sheet title → worksheet XML, through the workbook relationships."""
+    wb_xml = parts.get("xl/workbook.xml", b"").decode("utf-8", "replace")
+    rels = parts.get("xl/_rels/workbook.xml.rels", b"").decode("utf-8", "replace")
+    targets = {}
+    for rel in re.finditer(r"<Relationship\b[^>]*>", rels):
+        rid = re.search(r'\bId="([^"]+)"', rel.group(0))
+        target = re.search(r'\bTarget="([^"]+)"', rel.group(0))
+        if rid and target:
+            targets[rid.group(1)] = target.group(1)
+    out: dict[str, bytes] = {}
+    for sheet in re.finditer(r"<(?:\w+:)?sheet\b[^>]*>", wb_xml):
+        tag = sheet.group(0)
+        nm = re.search(r'\bname="([^"]*)"', tag)
+        rid = re.search(r'\br:id="([^"]*)"', tag) or re.search(r'\w+:id="([^"]*)"', tag)
+        if not nm or not rid or rid.group(1) not in targets:
+            continue
+        target = targets[rid.group(1)]
+        part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        if part in parts:
+            out[_unescape(nm.group(1))] = parts[part]
+    return out
+
+
+_MERGE = re.compile(rb'<mergeCell\b[^>]*\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?(/>|>)')
+_FORMULA_OPEN = re.compile(rb"<f[\s>/]")
+
+
+def _merged_ranges(xml: bytes) -> list[MergedRange]:
+    """openpyxl's read-only mode does not expose merged cells: read <mergeCell> directly."""
+    return [MergedRange(int(r1), _col_number(c1.decode()), int(r2), _col_number(c2.decode()))
+            for c1, r1, c2, r2 in _MERGE.findall(xml)]
+
+
+def _formula_cells(xml: bytes) -> set[tuple[int, int]]:
+    """(row, col) of every cell holding a formula (<c …><f>…</f>…</c>)."""
+    if not _FORMULA_OPEN.search(xml):
+        return set()
+    out = set()
+    for m in _CELL.finditer(xml):
+        if m.group(3) == b"/>":
+            continue
+        end = xml.find(b"</c>", m.end())
+        if _FORMULA_OPEN.search(xml, m.end(), end if end >= 0 else len(xml)):
+            out.add((int(m.group(2)), _col_number(m.group(1).decode())))
     return out
 
 

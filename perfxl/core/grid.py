@@ -7,9 +7,11 @@ Workbooks (any engine) and text extracts both become a ``Grid``: values by (row,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 
+@lru_cache(maxsize=1024)
 def col_letter(col: int) -> str:
     """1 → A, 27 → AA."""
     letters = ""
@@ -99,6 +101,12 @@ class Grid:
                         index[(r, c)] = m
             self._merge_index = index
         return self._merge_index.get((row, col))
+
+    def drop(self, cells: set[tuple[int, int]]) -> None:
+        """Forget some cells (e.g. formula cells, whose values are derived)."""
+        for rc in cells:
+            self.cells.pop(rc, None)
+        self.__post_init__()
 
     def line_of(self, row: int) -> int:
         return self.line_numbers.get(row, row)

@@ -33,6 +33,10 @@ def _amount(v: float | None) -> str:
     return "（空）" if v is None else f"{v:.2f}"
 
 
+def _count(v: float | None) -> str:
+    return "（空）" if v is None else f"{v:g}"
+
+
 def render_text(form: Form) -> str:
     b = form.budget
     layout = {"guangdong": "广东样式", "shandong": "山东样式"}.get(form.layout, form.layout)
@@ -42,7 +46,7 @@ def render_text(form: Form) -> str:
         f"部门：{form.department or '（空）'}　年度：{form.year or '（空）'}",
     ]
     if form.layout == "guangdong":
-        lines.append(f"财政供养人数：{_amount(form.staff_count)}　下属二级单位数：{_amount(form.sub_units)}")
+        lines.append(f"财政供养人数：{_count(form.staff_count)}　下属二级单位数：{_count(form.sub_units)}")
     lines += [
         f"基本支出：{_amount(b.basic)}　项目支出：{_amount(b.project)}　合计：{_amount(b.total)}（万元）",
         f"财政拨款：{_amount(b.fiscal)}　其他资金：{_amount(b.other)}（万元）",

@@ -36,9 +36,15 @@ def clean_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     s = str(value).strip()
-    s = re.sub(r"^#{1,6}\s+", "", s)
-    m = re.fullmatch(r"\*\*(.+)\*\*", s, flags=re.S)
+    if s[:1] not in ("#", "*"):
+        return s
+    s = _HEADING.sub("", s)
+    m = _BOLD.fullmatch(s)
     return (m.group(1) if m else s).strip()
+
+
+_HEADING = re.compile(r"^#{1,6}\s+")
+_BOLD = re.compile(r"\*\*(.+)\*\*", flags=re.S)
 
 
 def _keys(*spellings: str) -> tuple[str, ...]:
@@ -125,8 +131,13 @@ def ends_with_one_of(value: Any, keys: tuple[str, ...]) -> bool:
 def match_sd_column(value: Any) -> str | None:
     """Which Shandong matrix column a header cell names."""
     k = key(value)
-    if not k:
+    if not k or len(k) > 60:
         return None
+    return _sd_column(k)
+
+
+@lru_cache(maxsize=4096)
+def _sd_column(k: str) -> str | None:
     if k.startswith("备注"):
         return "note"
     stripped = _YEAR_PREFIX.sub("", k)
@@ -141,8 +152,13 @@ def match_sd_column(value: Any) -> str | None:
 def match_sd_subheader(value: Any) -> str | None:
     """Which 指标参考值 sub-column a header cell names."""
     k = key(value)
-    if not k:
+    if not k or len(k) > 20:
         return None
+    return _sd_subheader(k)
+
+
+@lru_cache(maxsize=4096)
+def _sd_subheader(k: str) -> str | None:
     if "规划值" in k:
         return "plan_value"
     if "均值" in k:

@@ -1,0 +1,36 @@
+"""Build examples/*.xlsx from the seed text extracts with `perfxl import` (one code path).
+
+    python scripts/build_examples.py [OUTPUT_DIR]
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from perfxl.cli import main  # noqa: E402
+
+SEEDS = ROOT.parent / "shared" / "seeds"
+EXAMPLES = {
+    "guangdong_huizhou_2022.xlsx": ("000_1f23131ff932cb0d.txt", "guangdong"),
+    "shandong_linyi_2021.xlsx": ("004_44c2139d19a13d1b.txt", "shandong"),
+}
+
+
+def build(out_dir: Path) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, (seed, layout) in EXAMPLES.items():
+        target = out_dir / name
+        code = main(["import", str(SEEDS / seed), "--layout", layout, "-o", str(target)])
+        if code != 0:
+            raise SystemExit(f"import of {seed} failed with exit code {code}")
+        written.append(target)
+    return written
+
+
+if __name__ == "__main__":
+    build(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "examples")
