@@ -235,6 +235,7 @@ def test_print_setup(layout, gd, sd):
     assert ws.freeze_panes
     label = next(c for row in ws.iter_rows() for c in row if c.value == "部门名称")
     assert label.font.name == "宋体" and ws["A1"].font.name == "黑体"
+    assert ws["Z300"].font.name == "宋体"  # the workbook's Normal font, for cells users add
 
 
 def test_spare_rows_and_single_value_column():

@@ -16,7 +16,7 @@ from perfxl.core.model import Form, Indicator, Task
 
 SHEET = "绩效目标申报表"
 FORM_NAME = "市直部门整体预算绩效目标申报表"
-WIDTHS = {"A": 10, "B": 18, "C": 20, "D": 40, "E": 18, "F": 24}
+WIDTHS = {"A": 12, "B": 18, "C": 20, "D": 40, "E": 18, "F": 24}
 
 TASK_COLUMNS: tuple[tuple[str, str], ...] = (
     ("name", "B"), ("content", "C"), ("amount", "E"), ("goal", "F"),

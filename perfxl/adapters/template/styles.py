@@ -115,3 +115,15 @@ def fit_height(texts: list[tuple[Any, float]], *, line: float = 15.0, minimum: f
             n += max(1, -(-units // max(1, int(width) - 1)))
         lines = max(lines, n)
     return max(minimum, min(maximum, lines * line + 4))
+
+
+def use_default_font(wb) -> None:
+    """Make 宋体 the workbook's Normal font, so empty and user-added cells match the form.
+
+    openpyxl has no public setter: the Normal style's font is font 0 of the style table.
+    """
+    from openpyxl.utils.indexed_list import IndexedList
+
+    default = Font(name=FONT_NAME, sz=11, family=3, charset=134)
+    wb._fonts = IndexedList([default])
+    wb._named_styles["Normal"].font = default

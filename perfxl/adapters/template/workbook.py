@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from openpyxl import Workbook
 
 from perfxl.adapters.atomic import atomic_path
-from perfxl.adapters.template import guangdong, lists, shandong
+from perfxl.adapters.template import guangdong, lists, shandong, styles
 from perfxl.adapters.template.names import define
 from perfxl.core.framework import FRAMEWORKS
 from perfxl.core.model import LAYOUTS, Form
@@ -62,6 +62,7 @@ def build_workbook(form: Form, *, framework: str = "2015", spare_task_rows: int 
     writer = _WRITERS[form.layout]
     wb = Workbook()
     wb.remove(wb.active)
+    styles.use_default_font(wb)
     refs = writer.build(
         wb, form, form_name=form_name or _form_name(form.title) or writer.FORM_NAME,
         framework=framework, spare_task_rows=spare_task_rows, spare_indicator_rows=spare_indicator_rows,
