@@ -276,6 +276,11 @@ def test_progress_expected_value():
     assert p.expected == 600 and p.ratio == 500 / 600
     assert calc.progress("≥1200件", 500, 6, cumulative=False).expected == 1200
     assert calc.expected_progress(1200, 3) == 300
+    assert calc.time_standard("≥1200件", 3) == calc.Quantity(300, "件")
+    assert calc.time_standard("≥95%", 3).number == 95  # a level, not prorated
+    assert calc.time_standard("≥95%", 3, cumulative=True).number == 95 * 3 / 12
+    assert "月份" in calc.time_standard("≥1200件", 0).reason
+    assert "定性指标" in calc.time_standard("合规", 3).reason
 
 
 @pytest.mark.parametrize("target, actual, month, reason", [
@@ -372,3 +377,29 @@ def test_form_figures_guangdong_seed():
     assert fig.tasks.value == 609
     assert fig.coverage.value == pytest.approx(609 / 851.85)
     assert all(i.last_year is None for i in fig.indicators)
+
+
+SPELLINGS = {"≥": ["≥", ">=", "≧", "＞＝", "不少于", "不低于"], "≤": ["≤", "<=", "≦", "不超过", "不高于"],
+             "=": ["=", "＝"]}
+FULL_WIDTH = str.maketrans("0123456789.%", "０１２３４５６７８９．％")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(sorted(SPELLINGS)), st.data(),
+       st.decimals(min_value=0, max_value=10**6, places=2),
+       st.sampled_from(["宗", "件", "%", "元/人", "人次", "万元", "场次"]), st.booleans())
+def test_written_targets_parse_and_compare(op, data, number, unit, full_width):
+    """However the operator and digits are written, the target parses to the same
+    operator/number/unit and an actual equal to the number meets it."""
+    spelling = data.draw(st.sampled_from(SPELLINGS[op]))
+    text = f"{spelling}{number}{unit}"
+    if full_width:
+        text = text.translate(FULL_WIDTH)
+    t = parse_target(text)
+    assert (t.operator, t.number, t.unit) == (op, float(number), unit)
+    # the actual in the target's unit (a bare 0.5 against a % target would mean 50 %)
+    assert calc.compare(text, float(number), unit).met is True
+    step = {"≥": 1, "≤": -1, "=": 0}[op]
+    if step:  # one unit on the allowed side meets it, one on the other side does not
+        assert calc.compare(text, float(number) + step, unit).met is True
+        assert calc.compare(text, float(number) - step, unit).met is False

@@ -91,11 +91,12 @@ def budget_amount(carry_over: Any = None, initial: Any = None, adjustment: Any =
     parts = [(carry_over, "上年结转"), (initial, "年初预算"), (adjustment, "本年调整")]
     total, given = 0.0, 0
     for raw, label in parts:
-        value, reason = _amount(raw, label)
+        parsed = parse_amount(raw)
+        if parsed.empty:
+            continue
+        value = parsed.value
         if value is None:
-            if parse_amount(raw).empty:
-                continue
-            return Total(None, reason)
+            return Total(None, f"{label}“{raw}”不是有效金额")
         if value < 0 and label != "本年调整":
             return Total(None, f"{label}为负数（{_fmt(value)}万元）")
         total += value
@@ -445,6 +446,20 @@ class Progress:
 def expected_progress(target_number: float, month: int, cumulative: bool = True) -> float:
     """时间进度标准 = 年度指标值 × 月份 / 12 (levels: the target itself)."""
     return target_number * month / 12 if cumulative else target_number
+
+
+def time_standard(target: Any, month: Any, cumulative: bool | None = None) -> Quantity:
+    """时间进度标准 of an annual target in ``month`` (1–12), in the target's unit:
+    ``expected_progress`` with ``cumulative`` decided by ``is_cumulative`` when None."""
+    t = _target(target)
+    if isinstance(t, str):
+        return Quantity(None, reason=t)
+    m = _month(month)
+    if isinstance(m, str):
+        return Quantity(None, reason=m)
+    assert t.number is not None
+    cum = is_cumulative(t) if cumulative is None else cumulative
+    return Quantity(expected_progress(t.number, m, cum), t.unit)
 
 
 def _month(month: Any) -> int | str:

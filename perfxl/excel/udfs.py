@@ -164,8 +164,8 @@ def PERF_MEETS(target, actual, unit=None):
 @_safe
 def PERF_EXPECTED(target, month_no):
     """时间进度标准 = 年度指标值 × 月份/12（百分比、元/人等水平类指标不按月折算，为指标值本身）。"""
-    p = calc.progress(_scalar(target, "指标值"), 0, _scalar(month_no, "月份"))
-    return p.expected if p.expected is not None else _error(p.reason)
+    q = calc.time_standard(_scalar(target, "指标值"), _scalar(month_no, "月份"))
+    return q.number if q.number is not None else _error(q.reason)
 
 
 @xw.func(category=CATEGORY)
