@@ -256,6 +256,12 @@ def test_value_rules_quiet_on_good_values(name, value):
     assert not [c for c in codes(form) if c.startswith("PX4")]
 
 
+def test_long_descriptions_with_a_number_are_not_missing_an_operator():
+    desc = "13个县区(开发区)建立“一站式”调解中心,开展人民调解员培训,提升人民调解影响力"
+    form = gd(FULL_2015 + [("产出指标", "数量指标", "预算资金偏离率说明", desc)])
+    assert "PX401" not in codes(form)
+
+
 def test_rate_as_fraction_suggests_percent_and_skips_operator_warning():
     form = gd(FULL_2015 + [("产出指标", "质量指标", "验收合格率", 1)])
     msgs = messages(form, "PX403")

@@ -23,7 +23,16 @@ def value_cells(ctx: Context) -> Iterator[tuple[Row, str, str, Target]]:
             raw = getattr(row.indicator, attr, "")
             if not text(raw):
                 continue
-            yield row, row.path(attr), text(raw), ctx.target(raw)
+            yield row, row.path(attr), _short(text(raw)), ctx.target(raw)
+
+
+# Longer values are descriptions that happen to contain a number (13个县区建立…), not a
+# target missing its operator.
+_MAX_TARGET_LEN = 30
+
+
+def _short(s: str, n: int = 40) -> str:
+    return s if len(s) <= n else s[:n] + "…"
 
 
 def _name(row: Row) -> str:
@@ -51,7 +60,8 @@ def _rate_as_fraction(row: Row, t: Target) -> bool:
 def operator_missing(ctx: Context) -> Iterator[Hit]:
     for row, path, value, t in value_cells(ctx):
         if t.quantitative and "operator_missing" in t.notes and not _rate_as_fraction(row, t) \
-                and "currency_missing" not in t.notes:  # PX402's fix adds the operator
+                and "currency_missing" not in t.notes \
+                and len(t.text) <= _MAX_TARGET_LEN:  # PX402's fix adds the operator
             unit = t.unit
             yield Hit(path, {"value": value, "hint": f"如“≥{t.number:g}{unit}”或“={t.number:g}{unit}”"})
 
@@ -180,4 +190,4 @@ def value_in_name_rule(ctx: Context) -> Iterator[Hit]:
         name = _name(row)
         t = value_in_name(name) if name else None
         if t is not None:
-            yield Hit(row.path("name"), {"name": name, "quantity": f"{t.number:g}{t.unit}"})
+            yield Hit(row.path("name"), {"name": _short(name), "quantity": f"{t.number:g}{t.unit}"})
