@@ -156,3 +156,12 @@ def test_any_accepted_name_is_a_safe_file_name_and_a_single_header_line(name, co
     assert back["To"].addresses[0].display_name == d.contact
     assert next(back.iter_attachments()).get_filename() == fname
     assert set(back.keys()) >= {"From", "To", "Subject"} and "Bcc" not in back
+
+
+def test_shipped_roster_template_is_what_the_code_generates(tmp_path):
+    from perfxl.adapters.xlsx_compare import workbook_differences
+    from tests.conftest import ROOT
+
+    fresh = write_roster_template(tmp_path / "部门名单模板.xlsx")
+    shipped = ROOT / "workbook_templates" / "部门名单模板.xlsx"
+    assert workbook_differences(shipped, fresh) == [], "run: perfxl roster-template -o workbook_templates/部门名单模板.xlsx"
