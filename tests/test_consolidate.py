@@ -370,3 +370,46 @@ def test_killed_mid_write_leaves_previous_summary(forms_dir, tmp_path):
     # The next run does not pick up the abandoned temporary file and replaces the summary.
     res = consolidate([tmp_path, d], out, jobs=1)
     assert all(not Path(s.path).name.startswith(".perfxl-tmp-") for s in res.summaries)
+
+
+class _Tty:
+    def __init__(self, tty: bool) -> None:
+        self.tty, self.text = tty, ""
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def write(self, s: str) -> None:
+        self.text += s
+
+    def flush(self) -> None:
+        pass
+
+
+def test_progress_bar_only_on_a_terminal():
+    from perfxl.cli.commands.consolidate import ProgressBar
+
+    quiet = _Tty(False)
+    bar = ProgressBar(quiet)
+    bar.update(1, 2, "a.xlsx")
+    bar.finish()
+    assert quiet.text == ""
+    tty = _Tty(True)
+    bar = ProgressBar(tty)
+    bar.update(1, 4, "a.xlsx")
+    bar.update(4, 4, "广东/很长的文件名" * 10 + ".xlsx")
+    bar.finish()
+    lines = tty.text.split("\r")
+    assert "1/4 a.xlsx" in lines[1]
+    assert lines[-1].startswith("[" + "#" * ProgressBar.WIDTH + "] 4/4 …") and tty.text.endswith("\n")
+
+
+def test_cli_refuses_bad_output(forms_dir, tmp_path):
+    d, _ = forms_dir
+    proc = _run_cli(str(d), "-o", str(tmp_path / "s.csv"))
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2 and ".xlsx" in err.decode()
+    (tmp_path / "dir.xlsx").mkdir()
+    proc = _run_cli(str(d), "-o", str(tmp_path / "dir.xlsx"), "--jobs", "1")
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2 and "文件夹" in err.decode() and "内部错误" not in err.decode()

@@ -39,6 +39,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.jobs is not None and args.jobs < 1:
         raise UserError("--jobs 应为正整数")
+    if not args.output.lower().endswith(".xlsx"):
+        raise UserError("汇总文件名应以 .xlsx 结尾")
     try:
         config = load_config(args.config).with_selection(framework=args.framework)
     except ConfigError as exc:
@@ -53,6 +55,10 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"找不到 {exc.args[0]}") from None
     except ValueError as exc:
         raise UserError(str(exc)) from None
+    except PermissionError:
+        raise UserError(f"无法写入 {args.output}：文件可能正在 Excel 中打开，请关闭后重试") from None
+    except IsADirectoryError:
+        raise UserError(f"{args.output} 是一个文件夹，请指定汇总文件名") from None
     finally:
         bar.finish()
     c = result.status_counts
