@@ -79,8 +79,13 @@ def forms_dir(tmp_path_factory) -> tuple[Path, dict[str, object]]:
     inj = gd_form("-注入测试局", tasks=2)
     inj.tasks[0] = Task(INJECTION, "+SUM(1,2)", 9.0, "@A1")
     forms["广东/inj.xlsx"] = inj
+    from perfxl.adapters.template import write_form
+
     for rel, form in forms.items():
-        (write_sd if form.layout == "shandong" else write_gd)(d / rel, form)
+        if form.department in ("惠州市司法局", "临沂市司法局"):
+            write_form(form, d / rel)  # the seeds in the official templates (with formulas)
+        else:
+            (write_sd if form.layout == "shandong" else write_gd)(d / rel, form)
     (d / "广东" / "~$惠州市司法局.xlsx").write_bytes(b"lock file")
     return d, forms
 
@@ -123,7 +128,8 @@ def test_totals_counts_and_statuses(forms_dir, result):
     assert hz.status == NEEDS_FIX and hz.errors > 0 and "个错误" in hz.reason
     ly = by_dept["临沂市司法局"]
     assert ly.layout == "shandong" and ly.year == 2021 and ly.task_count == 0
-    assert ly.checks_failed == 0 and ly.checks_passed == 2
+    # The template derives 部门整体预算总额 by formula, so only 财政拨款+其他资金 is checked.
+    assert ly.checks_failed == 0 and ly.checks_passed == 1
     # Sorted by department, then path.
     assert [s.department for s in res.summaries] == sorted(s.department for s in res.summaries)
     expected_total = sum(f.budget.basic + f.budget.project for f in forms.values())
@@ -260,6 +266,15 @@ def test_hostile_directory(tmp_path, forms_dir):
         assert status[name].duplicates == (f"in/{other}",)
         assert "重复" in status[name].reason
     assert [s.status for s in res2.summaries] == [s.status for s in res.summaries]
+    # Sources under the summary's folder are linked relatively.
+    ws = openpyxl.load_workbook(out)["汇总"]
+    links = {c.hyperlink.target for c in ws["AK"] if c.hyperlink}
+    assert "a_good.xlsx" in links and "locked.xlsx" in links
+    # A summary from an earlier run, left among the forms, is named as such.
+    shutil.copy(out, src / "上次汇总.xlsx")
+    res3 = consolidate([src], tmp_path / "again.xlsx", jobs=1)
+    old = next(s for s in res3.summaries if s.display.endswith("上次汇总.xlsx"))
+    assert old.status == UNREADABLE and "汇总表" in old.reason
     wb = openpyxl.load_workbook(out, read_only=True)
     values = [r for r in wb["汇总"].iter_rows(min_row=2, values_only=True)]
     assert len(values) == len(status) + 1

@@ -20,6 +20,7 @@ import multiprocessing as mp
 import os
 import tempfile
 import time
+import zipfile
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -116,6 +117,9 @@ def process_file(path: str, display: str, config: RuleConfig) -> FileResult:
     from perfxl.core.rules import check_form
 
     kw: dict[str, Any] = {"framework": config.framework, "tolerance": config.amount_tolerance}
+    if is_summary_workbook(path):  # its 指标明细 sheet would pass for a form
+        return summarize(path, display, None, read_error=(
+            "这是 perfxl 生成的汇总表，不是申报表（可移出此文件夹）。"), **kw)
     try:
         form = read_form(path)
     except FormReadError as exc:
@@ -133,6 +137,21 @@ def process_file(path: str, display: str, config: RuleConfig) -> FileResult:
         return summarize(path, display, None,
                          read_error=f"校验时出错（{type(exc).__name__}: {exc}）", **kw)
     return summarize(path, display, form, findings, **kw)
+
+
+def is_summary_workbook(path: str) -> bool:
+    """Whether ``path`` is a summary written by perfxl (its document title says so)."""
+    from perfxl.adapters.summary_writer import SUMMARY_TITLE
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo("docProps/core.xml")
+            if info.file_size > 65536:
+                return False
+            core = zf.read(info).decode("utf-8", "replace")
+    except (KeyError, OSError, zipfile.BadZipFile, RuntimeError, ValueError):
+        return False
+    return f"<dc:title>{SUMMARY_TITLE}</dc:title>" in core and "perfxl" in core
 
 
 def _worker(conn: Connection, config: RuleConfig) -> None:

@@ -35,6 +35,7 @@ from perfxl.core.consolidate import (
 )
 from perfxl.core.grid import col_letter
 
+SUMMARY_TITLE = "部门整体预算绩效目标汇总"  # document title; lets a later run recognise it
 SUMMARY_SHEET = "汇总"
 INDICATOR_SHEET = "指标明细"
 TASK_SHEET = "重点任务"
@@ -113,7 +114,7 @@ def _write_skeleton(path: Path, output: Path, summaries: list[FileSummary],
         "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
         "use_zip64": True,
     })
-    wb.set_properties({"title": "部门整体预算绩效目标汇总", "creator": f"perfxl {meta.version}"})
+    wb.set_properties({"title": SUMMARY_TITLE, "author": f"perfxl {meta.version}"})
     f = {
         "header": wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1,
                                  "text_wrap": True, "valign": "vcenter"}),
@@ -190,13 +191,17 @@ def _write_text(ws, r: int, c: int, value: Any, fmt=None) -> None:
 
 
 def _write_link(ws, r: int, c: int, path: str, display: str, output: Path, fmt) -> None:
-    """A link to the source file, relative to the summary when it can be (the folder can
-    then be moved or shared as a whole)."""
+    """A link to the source file: relative when the source lies under the summary's
+    folder (the folder can then be moved or shared as a whole), absolute otherwise (a
+    summary saved elsewhere, or moved after writing, still finds its sources)."""
     target = Path(path).resolve()
+    link = str(target)
     try:
-        link = os.path.relpath(target, output.resolve().parent)
+        rel = os.path.relpath(target, output.resolve().parent)
+        if not rel.startswith(".."):
+            link = rel
     except ValueError:  # another drive on Windows
-        link = str(target)
+        pass
     if ws.write_url(r, c, "external:" + link, fmt, display[:EXCEL_MAX_STRING]) < 0:
         _write_text(ws, r, c, display)  # too long for a hyperlink: plain text
 
