@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import sys
 
 from perfxl.adapters.xlsx_reader import ENGINES, read_form
 from perfxl.core.model import Form
@@ -23,9 +25,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     form = read_form(args.file, engine=args.engine)
     if args.format == "json":
-        print(json.dumps(form.to_dict(), ensure_ascii=False, indent=2))
+        out = json.dumps(form.to_dict(), ensure_ascii=False, indent=2)
     else:
-        print(render_text(form))
+        out = render_text(form)
+    try:
+        print(out)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `perfxl read … | head` closed the pipe: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 
