@@ -129,6 +129,7 @@ def test_every_udf_is_listed_and_documented():
     for m in meta:
         assert m["name"].startswith("PERF_")
         assert m["doc"] and any("\u4e00" <= ch <= "\u9fff" for ch in m["doc"])
+        assert len(m["doc"]) <= 255, m["name"]  # Excel's limit for a function description
         assert m["category"] == udfs.CATEGORY
         for a in m["args"]:
             assert a["name"].isascii() and a["name"].isidentifier()

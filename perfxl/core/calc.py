@@ -162,6 +162,9 @@ def deviation_rate(budget: Any, final: Any) -> Rate:
 
 # -- form totals ------------------------------------------------------------------------
 
+NO_AMOUNTS = "没有金额"
+
+
 def sum_amounts(values: Iterable[Any]) -> Total:
     """Σ amounts in 万元, rounded to 2 decimals. Empty cells are skipped (Excel SUM);
     text amounts are parsed; an unreadable one makes the total None (naming it)."""
@@ -175,7 +178,7 @@ def sum_amounts(values: Iterable[Any]) -> Total:
         total += a.value
         given += 1
     if not given:
-        return Total(None, "没有金额")
+        return Total(None, NO_AMOUNTS)
     return Total(round_half_up(total, 2))
 
 
@@ -227,7 +230,7 @@ def task_total(form: Form) -> Total:
     if not form.tasks:
         return Total(None, "没有年度重点工作任务")
     total = sum_amounts(t.amount for t in form.tasks)
-    if total.value is None and total.reason == "没有金额":
+    if total.value is None and total.reason == NO_AMOUNTS:
         return Total(None, "年度重点工作任务均未填写拟投入资金")
     return total
 
@@ -245,7 +248,7 @@ def coverage(task_amounts: Iterable[Any], project: Any) -> Rate:
     if p < 0:
         return Rate(None, f"项目支出为负数（{_fmt(p)}万元）")
     total = sum_amounts(task_amounts)
-    if total.reason == "没有金额":  # Excel's SUM over blanks is 0; so is the template's
+    if total.reason == NO_AMOUNTS:  # Excel's SUM over blanks is 0; so is the template's
         return Rate(0.0, "各任务均未填写拟投入资金，覆盖率按0计")
     if total.value is None:
         return Rate(None, total.reason)
