@@ -60,6 +60,13 @@ def _block_rows(wb, sheet: str) -> range | None:
     return None
 
 
+def _template_framework(wb) -> str | None:
+    """The framework a template's dropdowns follow (its PX_FRAMEWORK constant)."""
+    dn = wb.defined_names.get("PX_FRAMEWORK")
+    value = (dn.attr_text or "").strip().strip('"=') if dn is not None else ""
+    return value if value in ("2015", "2021") else None
+
+
 def fill_form(source: str | Path, output: str | Path, items: list[FillItem], *,
               framework: str | None = None) -> FillResult:
     """Write ``source`` with ``items`` filled in to ``output``. Raises FormReadError."""
@@ -76,6 +83,7 @@ def fill_form(source: str | Path, output: str | Path, items: list[FillItem], *,
     except Exception as exc:
         raise FormReadError(str(source), f"无法打开工作簿（{type(exc).__name__}）。") from None
     ws = wb[grid.sheet]
+    framework = framework or _template_framework(wb)
     try:
         plan = plan_fill(grid, layout, items, framework=framework, block_rows=_block_rows(wb, ws.title))
     except FillError as exc:
