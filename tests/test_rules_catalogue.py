@@ -18,3 +18,17 @@ def test_catalogue_lists_every_rule_with_its_explanation():
     for rule in all_rules():
         assert f"### {rule.code} {rule.name}" in text
         assert rule.explanation.splitlines()[0] in text
+
+
+def test_toml_examples_in_the_guides_are_valid_configs():
+    import tomllib
+
+    from perfxl.core.rules import RuleConfig
+
+    for page in ("rules.md", "校验.md"):
+        text = (DOC.parent / page).read_text("utf-8")
+        blocks = [b.split("```")[0] for b in text.split("```toml")[1:]]
+        assert blocks, page
+        for block in blocks:
+            cfg = RuleConfig.from_dict(tomllib.loads(block))
+            assert cfg.ignore and cfg.severity == {"PX401": "error"}
