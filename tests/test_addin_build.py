@@ -50,8 +50,11 @@ def template_xlsx(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory, template_xlsx) -> list[Path]:
+    from perfxl.adapters.template import write_official_templates
+
     out = tmp_path_factory.mktemp("dist")
-    return build.build_all(out, templates=[template_xlsx])
+    official = write_official_templates(tmp_path_factory.mktemp("official"))
+    return build.build_all(out, templates=[template_xlsx, *official])
 
 
 def test_ribbon_xml_is_valid_customui14(schema):
@@ -151,9 +154,23 @@ def test_template_xlsm_keeps_the_template_and_adds_the_add_in(built, template_xl
     assert wb["绩效目标申报表"].sheet_properties.tabColor.rgb.endswith("1072BA")
 
 
+def test_official_templates_get_an_xlsm_each(built, schema):
+    from perfxl.adapters.template import OFFICIAL_TEMPLATES
+
+    by_name = {p.name: p for p in built}
+    for filename in OFFICIAL_TEMPLATES:
+        xlsm = by_name[Path(filename).with_suffix(".xlsm").name]
+        _check_package(xlsm, build.CT_XLSM, schema)
+        assert "perfxl_udfs" in olevba_modules(_parts(xlsm)["xl/vbaProject.bin"])
+
+
 def test_build_is_reproducible(tmp_path, template_xlsx):
     first = build.build_all(tmp_path / "a", templates=[template_xlsx])
     second = build.build_all(tmp_path / "b", templates=[template_xlsx])
+    assert build.build_all(tmp_path / "c") and len(list((tmp_path / "c").glob("*.xlsm"))) >= 2
+    third = sorted((tmp_path / "c").iterdir())
+    fourth = sorted(build.build_all(tmp_path / "d"))
+    assert [p.read_bytes() for p in third] == [p.read_bytes() for p in fourth]
     for a, b in zip(first, second):
         assert a.read_bytes() == b.read_bytes(), a.name
 

@@ -118,8 +118,12 @@ def test_help_lists_every_button(forms, tmp_path):
 def test_every_handler_has_a_button_and_runs_headless(forms, tmp_path):
     assert set(HANDLERS) == {b.id for b in ribbon.BUTTONS}
     # what a user would type into the input boxes
+    from conftest import GUANGDONG_SEED
+
     params = {"px_fill_indicators": {"query": "满意度"},
-              "px_consolidate": {"folder": str(forms[0].parent)}}
+              "px_consolidate": {"folder": str(forms[0].parent)},
+              "px_new_form": {"layout": "1"},
+              "px_import_text": {"file": str(GUANGDONG_SEED)}}
     for control_id in HANDLERS:
         text, out = dispatch.run_headless(control_id, forms[0], params.get(control_id, {}),
                                           tmp_path / f"{control_id}.xlsx")
@@ -179,3 +183,42 @@ def test_consolidate_handler_matches_perfxl_consolidate(forms, tmp_path, capsys)
     missing, _ = dispatch.run_headless("px_consolidate", forms[0], {"folder": str(tmp_path / "无")},
                                        tmp_path / "m.xlsx")
     assert "找不到文件夹" in missing
+
+
+def test_new_form_handler_matches_perfxl_template(forms, tmp_path, capsys):
+    cli_out = tmp_path / "cli.xlsx"
+    assert cli_main(["template", "--layout", "shandong", "--year", "2025", "--dept", "临沂市司法局",
+                     "-o", str(cli_out)]) == 0
+    capsys.readouterr()
+    text, out = dispatch.run_headless("px_new_form", forms[0],
+                                      {"layout": "2", "year": "2025", "dept": "临沂市司法局"}, tmp_path / "h.xlsx")
+    assert text.startswith("已新建山东表式的 2025 年度申报表")
+    assert _values(out) == _values(cli_out)
+    bad, _ = dispatch.run_headless("px_new_form", forms[0], {"layout": "3"}, tmp_path / "b.xlsx")
+    assert "表式应为" in bad
+
+
+def test_import_text_handler_matches_perfxl_import(forms, tmp_path, capsys):
+    from conftest import SHANDONG_SEED
+
+    cli_out = tmp_path / "cli.xlsx"
+    assert cli_main(["import", str(SHANDONG_SEED), "-o", str(cli_out)]) == 0
+    summary = capsys.readouterr().out.split("\n已生成")[0].strip()
+    text, out = dispatch.run_headless("px_import_text", forms[0], {"file": str(SHANDONG_SEED)}, tmp_path / "h.xlsx")
+    assert text.startswith(summary)
+    assert _values(out) == _values(cli_out)
+
+
+def test_calculate_handler_lists_the_figures_of_perfxl_calc(forms, tmp_path, capsys):
+    from perfxl.excel.handlers import CALC_SHEET
+
+    for form in forms:
+        cli_main(["calc", str(form)])
+        expected = capsys.readouterr().out.rstrip("\n").split("\n")
+        text, out = dispatch.run_headless("px_calculate", form, {}, tmp_path / f"c-{form.name}")
+        assert CALC_SHEET in text
+        wb = openpyxl.load_workbook(out)
+        lines = [r[0] for r in wb[CALC_SHEET].iter_rows(values_only=True)]
+        assert lines[0] == f"文件：{form.name}"  # the book's name, where the CLI shows the path
+        assert lines[1:] == expected[1:]
+        assert any("覆盖率" in line for line in lines)

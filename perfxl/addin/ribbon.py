@@ -45,6 +45,14 @@ GROUPS = (
 # Buttons appear in this order. Add a button here and a handler with the same id in
 # perfxl/excel/handlers.py.
 BUTTONS: tuple[Button, ...] = (
+    Button("px_new_form", "px_grp_form", "新建申报表", "新建申报表",
+           "按所选表式（广东/山东）、年度和部门新建一张空白的部门整体预算绩效目标申报表，"
+           "含公式、下拉列表和打印设置。",
+           "FileNew"),
+    Button("px_import_text", "px_grp_form", "导入文本", "从文本导入",
+           "把从 PDF 或网页复制出来的申报表文字导入为已填写的官方模板；未能识别的内容列在"
+           "“导入说明”工作表。",
+           "ImportTextFile", large=False),
     Button("px_check", "px_grp_check", "校验", "校验当前申报表",
            "检查指标分类、金额勾稽、占位符和模糊目标；问题列在“校验结果”工作表，"
            "并在对应单元格上标色、加批注。",
@@ -52,6 +60,10 @@ BUTTONS: tuple[Button, ...] = (
     Button("px_clear_marks", "px_grp_check", "清除标注", "清除校验标注",
            "删除上次校验留下的底色、批注和“校验结果”工作表，不改动填写的内容。",
            "DataValidationClearValidationCircles", large=False),
+    Button("px_calculate", "px_grp_check", "计算", "重新计算",
+           "重新计算公式，并把预算合计核对、任务资金覆盖率、指标值与上年值的变化等派生数字"
+           "列在“计算结果”工作表。",
+           "CalculateNow"),
     Button("px_fill_indicators", "px_grp_library", "填充指标", "从指标库填充",
            "按关键词检索指标库（先按所选行的二级指标筛选），把选中的指标填入申报表对应的指标区块，"
            "结果另存为新文件，原表不变。",

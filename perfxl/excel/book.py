@@ -104,6 +104,11 @@ class Book(ABC):
         Returns where it was put."""
 
     @abstractmethod
+    def recalculate(self) -> None:
+        """Let the spreadsheet engine refresh formulas (a no-op headless: openpyxl has none;
+        Excel and LibreOffice recalculate the saved file when they open it)."""
+
+    @abstractmethod
     def status(self, message: str | None) -> None:
         """Progress text in Excel's status bar (None gives the bar back to Excel)."""
 
@@ -111,15 +116,18 @@ class Book(ABC):
     def message(self, text: str) -> None:
         """Tell the user something once the job is done."""
 
-    def param(self, key: str, prompt: str, default: str = "", kind: str = "text") -> str:
+    def param(self, key: str, prompt: str, default: str = "", kind: str = "text",
+              optional: bool = False) -> str:
         """A value the job needs: from ``params`` (headless) or asked of the user.
-        ``kind`` is ``text`` or ``folder`` (Excel shows a folder picker)."""
+        ``kind`` is ``text``, ``folder`` or ``file`` (Excel shows a picker)."""
         if key in self.params:
             return self.params[key]
-        return self.ask(key, prompt, default, kind)
+        return self.ask(key, prompt, default, kind, optional)
 
     @abstractmethod
-    def ask(self, key: str, prompt: str, default: str = "", kind: str = "text") -> str: ...
+    def ask(self, key: str, prompt: str, default: str = "", kind: str = "text",
+            optional: bool = False) -> str:
+        """Ask the user; an empty answer is allowed only when ``optional``."""
 
 
 class MissingParameter(Exception):
@@ -259,6 +267,9 @@ class FileBook(Book):
         self.wb = load_workbook(path, keep_vba=Path(path).suffix.lower() == ".xlsm", rich_text=True)
         return name
 
+    def recalculate(self) -> None:
+        pass
+
     def save(self, out: str | os.PathLike[str]) -> Path:
         out = Path(out)
         with atomic_path(out) as tmp:
@@ -273,8 +284,9 @@ class FileBook(Book):
     def message(self, text: str) -> None:
         self.messages.append(text)
 
-    def ask(self, key: str, prompt: str, default: str = "", kind: str = "text") -> str:
-        if default:
+    def ask(self, key: str, prompt: str, default: str = "", kind: str = "text",
+            optional: bool = False) -> str:
+        if default or optional:
             return default
         raise MissingParameter(key, prompt)
 
@@ -429,20 +441,29 @@ class LiveBook(Book):  # pragma: no cover - needs Excel on Windows
         self.app.books.open(str(target))
         return str(target)
 
+    def recalculate(self) -> None:
+        self.app.calculate()
+
     def status(self, message: str | None) -> None:
         self.app.status_bar = message if message else False
 
     def message(self, text: str) -> None:
         self.app.alert(text, title="perfxl")
 
-    def ask(self, key: str, prompt: str, default: str = "", kind: str = "text") -> str:
+    def ask(self, key: str, prompt: str, default: str = "", kind: str = "text",
+            optional: bool = False) -> str:
         if kind == "folder":
             dialog = self.app.api.FileDialog(4)  # msoFileDialogFolderPicker
             dialog.Title = prompt
             if dialog.Show() != -1:
                 raise MissingParameter(key, prompt)
             return str(dialog.SelectedItems(1))
+        if kind == "file":
+            chosen = self.app.api.GetOpenFilename("文本文件 (*.txt),*.txt,所有文件 (*.*),*.*", 1, prompt)
+            if chosen is False or chosen == "False":
+                raise MissingParameter(key, prompt)
+            return str(chosen)
         value = self.app.api.InputBox(prompt, "perfxl", default)
-        if value is False or value == "":
+        if value is False or (value == "" and not optional):  # False: the user pressed Cancel
             raise MissingParameter(key, prompt)
         return str(value)

@@ -187,3 +187,68 @@ def consolidate(book: Book) -> str:
     c = result.status_counts
     return (f"汇总完成：{result.files} 个文件，通过 {c[PASSED]}，需修改 {c[NEEDS_FIX]}，"
             f"无法读取 {c[UNREADABLE]}。汇总表：{where}")
+
+
+_LAYOUTS = {"1": "guangdong", "广东": "guangdong", "guangdong": "guangdong",
+            "2": "shandong", "山东": "shandong", "shandong": "shandong"}
+
+
+@handler("px_new_form")
+def new_form(book: Book) -> str:
+    """新建申报表: a blank official form for a layout, year and department (``perfxl template``)."""
+    import datetime
+
+    from perfxl.adapters.template import write_template
+
+    choice = book.param("layout", "选择表式：输入 1 为广东表式，2 为山东表式", "1").strip()
+    layout = _LAYOUTS.get(choice.lower())
+    if layout is None:
+        return f"表式应为 1（广东）或 2（山东）：{choice}"
+    year_text = book.param("year", "预算年度（如 2025）：", str(datetime.date.today().year + 1)).strip()
+    if not year_text.isdigit() or not 1900 <= int(year_text) <= 2100:
+        return f"年度不正确：{year_text}"
+    dept = book.param("dept", "部门名称（可留空，由部门自行填写）：", optional=True).strip()
+    with tempfile.TemporaryDirectory(prefix="perfxl-new-") as tmp:
+        path = Path(tmp) / "form.xlsx"
+        write_template(layout, int(year_text), dept, path)
+        name = f"{dept + '_' if dept else ''}{year_text}年度绩效目标申报表.xlsx"
+        where = book.open_result(path, name)
+    kind = "广东" if layout == "guangdong" else "山东"
+    return f"已新建{kind}表式的 {year_text} 年度申报表：{where}"
+
+
+@handler("px_import_text")
+def import_text(book: Book) -> str:
+    """导入文本: a published form's text extract → the filled template (``perfxl import``)."""
+    from perfxl.adapters.import_workbook import import_file, write_import
+
+    source = Path(book.param("file", "选择从 PDF 或网页复制出来的申报表文本文件", kind="file"))
+    result = import_file(source, layout=book.params.get("layout", "auto"))
+    with tempfile.TemporaryDirectory(prefix="perfxl-import-") as tmp:
+        path = Path(tmp) / "imported.xlsx"
+        write_import(result, path)
+        where = book.open_result(path, f"{source.stem}.xlsx")
+    return f"{result.summary}\n已生成：{where}"
+
+
+CALC_SHEET = "计算结果"
+
+
+@handler("px_calculate")
+def calculate(book: Book) -> str:
+    """计算: formulas refreshed, and the derived figures of ``perfxl calc`` on a sheet."""
+    from perfxl.adapters.xlsx_reader import read_form
+    from perfxl.cli.commands.calc import render_text
+    from perfxl.core.calc import form_figures
+
+    book.status("perfxl：正在重新计算…")
+    book.recalculate()
+    if CALC_SHEET in book.sheet_names():
+        book.delete_sheet(CALC_SHEET)
+    with tempfile.TemporaryDirectory(prefix="perfxl-calc-") as tmp:
+        form = read_form(book.snapshot(Path(tmp) / f"snapshot{_snapshot_suffix(book)}"))
+    lines = render_text(book.name, form_figures(form)).rstrip("\n").split("\n")
+    book.add_sheet(CALC_SHEET)
+    book.write_rows(CALC_SHEET, "A1", [[line] for line in lines])
+    book.activate(CALC_SHEET)
+    return f"已重新计算，合计、覆盖率等派生数字列在“{CALC_SHEET}”工作表。"
