@@ -199,3 +199,27 @@ def test_encrypted_connections_verify_the_certificate(tmp_path, mode):
                            send=True, smtp=SmtpSettings("127.0.0.1", port, mode, creds, backoff=0.01,
                                                         rate_per_min=0, cafile=str(cert)))
     assert res.ok and len(rec.messages) == 2 and auth.logins == ["jxk"]
+
+
+class _Refusing(Recorder):
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.startswith("gone"):
+            return "550 5.1.1 No such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_refused_recipients_partial_and_permanent(tmp_path):
+    rec = _Refusing()
+    depts = [Department("甲局", "guangdong", ("a@example.cn", "gone1@example.cn"), row=2),
+             Department("乙局", "guangdong", ("gone2@example.cn",), row=3),
+             Department("丙局", "guangdong", ("c@example.cn",), row=4)]
+    js = [Job(d, f"主题{d.name}", "正文") for d in depts]
+    log = SendLog(tmp_path / "log.jsonl")
+    with smtp_server(rec) as (port, _):
+        res = run_campaign(js, "c", sender=SENDER, log=log, send=True, smtp=fast(port))
+    assert res.sent == ["甲局", "丙局"] and res.refused == {"甲局": ["gone1@example.cn"]}
+    assert "550" in res.failed["乙局"] and res.not_attempted == []  # permanent: the rest go on
+    assert [r[1] for r in rec.messages] == [["a@example.cn"], ["c@example.cn"]]
+    sent = [r for r in log.records() if r.status == "sent" and r.department == "甲局"]
+    assert sent[0].refused == ("gone1@example.cn",)
