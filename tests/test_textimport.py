@@ -241,3 +241,14 @@ def test_optional_row_as_heading(gd_text):
     assert len(r.form.indicators) == 9 and r.unplaced == []
     inline = gd_text.replace("\n一级指标\t", "\n其他需完成的任务(可选填)\t配合完成交办的其他任务。\n一级指标\t", 1)
     assert import_text(inline).form.other_tasks == "配合完成交办的其他任务。"
+
+
+def test_multi_line_header_rows(gd_text):
+    base = import_text(gd_text).form.to_dict()
+    two_rows = gd_text.replace("一级指标\t二级指标\t三级指标\t年度指标值\t实施周期指标值",
+                               "一级\t二级\t三级\t年度\t实施周期\n指标\t指标\t指标\t指标值\t指标值", 1)
+    two_rows = two_rows.replace("任务名称\t主要实施内容\t拟投入资金(万元)\t期望达到的目标",
+                                "任务名称\t主要实施内容\t拟投入资金\t期望达到的\n\t\t(万元)\t目标", 1)
+    r = import_text(two_rows)
+    assert r.form.to_dict() == base
+    assert r.unplaced == []

@@ -99,11 +99,18 @@ def _joined(a: list[str], b: list[str]) -> list[str]:
     return a[:-1] + [a[-1] + b[0]] + b[1:]
 
 
+def _stacked(a: list[str], b: list[str]) -> list[str]:
+    width = max(len(a), len(b))
+    a, b = a + [""] * (width - len(a)), b + [""] * (width - len(b))
+    return [x.strip() + y.strip() for x, y in zip(a, b)]
+
+
 def _join_broken_rows(rows: dict[int, list[str]]) -> None:
     """Mend table rows that a line break inside a cell split over two lines.
 
-    A task/indicator header broken inside a label is joined when joining completes more
-    column labels; under a header of width W, a short row whose continuation line starts
+    A task/indicator header printed over two lines (one label broken at the line end, or
+    every label continued in its column on the next line) is joined when joining
+    completes more column labels; under a header of width W, a short row whose continuation line starts
     with text (not an empty merged cell) is joined when together they make exactly W
     cells. The continuation line's number is left empty."""
     order = sorted(rows)
@@ -114,10 +121,17 @@ def _join_broken_rows(rows: dict[int, list[str]]) -> None:
         cells = rows[n]
         nxt = order[i + 1] if i + 1 < len(order) else None
         found = _labels_in(cells)
-        if found >= 2 and nxt is not None and not is_blank(rows[nxt][0]):
-            joined = _joined(cells, rows[nxt])
-            if _labels_in(joined) > found:
-                rows[n] = cells = joined
+        if (nxt is not None and len(cells) > 1 and len(rows[nxt]) > 1
+                and _labels_in(rows[nxt]) < 3):
+            # A header printed over two lines: either one cell broken at the line end, or
+            # every cell continued in the same column on the next line.
+            follow = rows[nxt]
+            candidates = [_stacked(cells, follow)]
+            if not is_blank(follow[0]):
+                candidates.append(_joined(cells, follow))
+            best = max(candidates, key=_labels_in)
+            if _labels_in(best) >= 3 and _labels_in(best) > found:
+                rows[n] = cells = best
                 del rows[nxt]
                 order.pop(i + 1)
                 found = _labels_in(cells)
