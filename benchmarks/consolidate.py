@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import random
+import re
 import resource
 import shutil
 import subprocess
@@ -260,6 +261,85 @@ def write_xlsx(path: Path, rows, merges) -> None:
             zf.writestr(name, data)
 
 
+def base_form(layout: str, rng: random.Random, n_ind: int = 60):
+    """A filled Form (for the official template writer) with varied content."""
+    from perfxl.core.model import Budget, Form, History, Indicator, Standard, Task
+
+    basic, project = round(rng.uniform(500, 9000), 2), round(rng.uniform(100, 3000), 2)
+    budget = Budget(basic=basic, project=project, fiscal=round(basic + project, 2), other=0.0,
+                    special_fund=0.0, other_development=0.0, own_level=0.0, transfer=0.0)
+    pairs = [(l1, l2, item) for l1, d in INDICATORS.items() for l2, items in d.items() for item in items]
+    if layout == "guangdong":
+        tasks = [Task(TASK_NAMES[k], rng.choice(CONTENT), round(project * 0.1, 2), rng.choice(GOALS))
+                 for k in range(6)]
+        inds = []
+        for k in sorted(rng.choices(range(len(pairs)), k=n_ind)):
+            l1, l2, (base, pattern) = pairs[k]
+            v = value(rng, pattern)
+            inds.append(Indicator(l1, l2, name(rng, base), v, v))
+        return Form(layout="guangdong", title="市直部门整体预算绩效目标申报表", department=department(0),
+                    year=2024, staff_count=120, sub_units=2, budget=budget,
+                    overall_goal="目标1：" + rng.choice(GOALS), tasks=tasks, indicators=inds)
+    inds = []
+    for k in range(n_ind):
+        base, pattern = rng.choice([p[2] for p in pairs])
+        v = value(rng, pattern)
+        inds.append(Indicator(
+            duty_no=str(k // 7 + 1), duty=DUTIES[(k // 7) % len(DUTIES)], goal=TASK_NAMES[(k // 7) % 12],
+            name=name(rng, base), explanation="依据年度工作计划和相关文件要求，" + rng.choice(GOALS),
+            annual_value=v, standard=Standard("", value(rng, pattern), "内部工作计划"),
+            history=History(value(rng, pattern), value(rng, pattern), "内部统计"),
+            activity=rng.choice(CONTENT)[:30], project="办案业务及装备经费"))
+    budget.declared_total = round(basic + project, 2)
+    return Form(layout="shandong", title="2024年度部门预算整体绩效目标表", department=department(1),
+                year=2024, budget=budget, overall_goal="坚持围绕中心、服务大局。", indicators=inds)
+
+
+_NUMBER_CELL = re.compile(r'(<c r="[A-Z]+\d+"(?: s="\d+")?(?: t="n")?><v>)([0-9.]+)(</v></c>)')
+_TEXT = re.compile(r"(<t(?: [^>]*)?>)([^<]*)(</t>)")
+_DIGITS = re.compile(r"(?<![\d.])\d+(?![\d.]*\s*年)")
+
+
+def generate_from_templates(n: int, folder: Path, seed: int = 20240101) -> list[Path]:
+    """Write one form per layout with the official template writer, then derive every
+    other form by rewriting its XML: department name, the numbers in texts, and the
+    amounts (all scaled by one factor, so the sums still agree)."""
+    from perfxl.adapters.template import write_form
+
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    bases = {}
+    for k, layout in enumerate(("guangdong", "shandong")):
+        form = base_form(layout, rng)
+        path = folder / f"_base_{layout}.xlsx"
+        write_form(form, path)
+        with zipfile.ZipFile(path) as zf:
+            bases[layout] = (form.department, [(i, zf.read(i)) for i in zf.infolist()])
+        path.unlink()
+    paths = []
+    for i in range(n):
+        layout = "guangdong" if i % 2 == 0 else "shandong"
+        dept, members = bases[layout]
+        factor = rng.uniform(0.3, 3.0)
+        sub = folder / f"{i // 500:03d}"
+        sub.mkdir(exist_ok=True)
+        p = sub / f"form_{i:05d}.xlsx"
+        with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as zf:
+            for info, data in members:
+                if info.filename == "xl/sharedStrings.xml" or info.filename.startswith("xl/worksheets/sheet"):
+                    text = data.decode("utf-8")
+                    text = _TEXT.sub(lambda m: m.group(1) + _DIGITS.sub(
+                        lambda d: str(rng.randint(2, 5000)),
+                        m.group(2).replace(dept, department(i))) + m.group(3), text)
+                    text = _NUMBER_CELL.sub(
+                        lambda m: f"{m.group(1)}{round(float(m.group(2)) * factor, 2)}{m.group(3)}",
+                        text)
+                    data = text.encode("utf-8")
+                zf.writestr(info, data)
+        paths.append(p)
+    return paths
+
+
 def generate(n: int, folder: Path, seed: int = 20240101) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
@@ -320,6 +400,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--openpyxl-sample", type=int, default=200)
     ap.add_argument("--memory", nargs="?", type=int, const=10000, default=None, metavar="N")
     ap.add_argument("--keep", type=Path, help="generate into (and keep) this folder")
+    ap.add_argument("--simple", action="store_true",
+                    help="generate with the small direct writer instead of the official templates")
     ap.add_argument("--_measure-memory", nargs=2, dest="measure_memory", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
 
@@ -332,7 +414,7 @@ def main(argv: list[str] | None = None) -> int:
         n = args.memory if args.memory else args.n
         folder = args.keep or work / "forms"
         t = time.perf_counter()
-        paths = generate(n, folder)
+        paths = (generate if args.simple else generate_from_templates)(n, folder)
         print(f"generated {n} forms in {time.perf_counter() - t:.1f} s "
               f"({sum(p.stat().st_size for p in paths) / n / 1024:.1f} KB each) in {folder}")
         out = work / "汇总.xlsx"
