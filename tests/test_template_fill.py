@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
+
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from perfxl.adapters.template import build_workbook, layout_info, write_form
 from perfxl.adapters.xlsx_reader import read_form
-from perfxl.core.model import Form
+from perfxl.core.model import Form, History, Indicator, Standard, Task
 from tests.template_forms import generated_form
 
 
@@ -96,3 +100,34 @@ def test_write_form_is_atomic_and_loads(tmp_path):
     write_form(generated_form(1, "guangdong"), path)
     assert openpyxl.load_workbook(path).sheetnames == ["绩效目标申报表", "下拉选项"]
     assert [p.name for p in path.parent.iterdir()] == ["a.xlsx"]
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\x85\u2028\u2029")
+                | st.sampled_from("\n=≥％"), max_size=40)
+
+
+@settings(max_examples=30, deadline=None)
+@given(name=_TEXT, text=_TEXT, goal=_TEXT, duty=_TEXT, amount=st.none() | st.floats(0, 1e7).map(lambda x: round(x, 2)))
+def test_any_text_is_written_as_text_and_reads_back(name, text, goal, duty, amount):
+    gd = Form(layout="guangdong", year=2023, overall_goal=goal,
+              tasks=[Task(name=name, content=text, amount=amount, goal=goal)],
+              indicators=[Indicator(level1="产出指标", level2="数量指标", name=name, annual_value=text,
+                                    period_value=goal)])
+    sd = Form(layout="shandong", year=2023, overall_goal=goal,
+              indicators=[Indicator(duty_no="1", duty=duty, name=name, annual_value=text,
+                                    standard=Standard(value=text), history=History(last_year=goal))])
+    for form in (gd, sd):
+        buf = io.BytesIO()
+        build_workbook(form).save(buf)
+        wb = openpyxl.load_workbook(io.BytesIO(buf.getvalue()))
+        assert value(wb, "PX_GOAL") == as_cell(goal)
+        ws, coord = target(wb, "PX_INDICATORS")
+        first = int(coord.split(":")[0][1:])
+        for path, col in layout_info(form.layout).indicator_columns:
+            want = field(form.indicators[0], path)
+            got = ws[f"{col}{first}"].value
+            assert (str(got) if got is not None else "") == want, path
+        if form.layout == "guangdong":
+            ws, coord = target(wb, "PX_TASKS")
+            first = int(coord.split(":")[0][1:])
+            assert [ws[f"{c}{first}"].value for c in "BCEF"] == [as_cell(name), as_cell(text), amount, as_cell(goal)]

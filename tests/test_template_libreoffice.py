@@ -9,7 +9,7 @@ import pytest
 from perfxl.adapters.libreoffice import recalculate
 from perfxl.adapters.template import build_workbook, write_form
 from perfxl.core.framework import FRAMEWORKS
-from perfxl.core.model import Budget, Form, Task
+from perfxl.core.model import Budget, Form, Indicator, Task
 from perfxl.core.values import round_half_up
 from tests.template_forms import generated_form
 
@@ -32,6 +32,8 @@ def _forms() -> dict[str, Form]:
                                                                        fiscal=2690.54, other=100.0))
     forms["sd_ok"] = Form(layout="shandong", year=2021, budget=Budget(basic=2187.54, project=606.51,
                                                                       fiscal=2690.54, other=103.51))
+    forms["gd_eq_text"] = Form(layout="guangdong", year=2023, indicators=[
+        Indicator(level1="产出指标", level2="数量指标", name="培训场次", annual_value="=2场", period_value="=SUM(1,2)")])
     return forms
 
 
@@ -119,7 +121,7 @@ def test_the_named_cells_are_all_the_formula_cells():
         wb = build_workbook(form)
         ws = wb.worksheets[0]
         formulas = {c.coordinate for row in ws.iter_rows() for c in row
-                    if isinstance(c.value, str) and c.value.startswith("=")}
+                    if c.data_type == "f"}
         named = set()
         for name in expected(form):
             ((_sheet, coord),) = list(wb.defined_names[name].destinations)
@@ -144,3 +146,11 @@ def test_level2_lists_resolve_through_indirect(recalculated):
     for i, (level1, children) in enumerate(FRAMEWORKS["2021"].items(), start=1):
         assert ws.cell(i, 2).value == len(children), level1
         assert ws.cell(i, 3).value == children[0], level1
+
+
+def test_text_starting_with_equals_stays_text(recalculated):
+    _, books = recalculated
+    ws, coord = books["gd_eq_text"].defined_names["PX_INDICATORS"].destinations.__next__()
+    row = int(coord.split(":")[0].split("$")[-1])
+    sheet = books["gd_eq_text"][ws]
+    assert (sheet[f"E{row}"].value, sheet[f"F{row}"].value) == ("=2场", "=SUM(1,2)")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -66,7 +67,13 @@ def _put(ws: Worksheet, ref: str, value: Any, *, font: Font, fill: PatternFill |
         if number_format:
             cell.number_format = number_format
     if value is not None and value != "":
-        ws[first].value = value
+        cell = ws[first]
+        if isinstance(value, str):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.value = value
+        if isinstance(value, str) and value.startswith("=") and protection is UNLOCKED:
+            # User text such as "=2场" (an operator target) is text, not a formula.
+            cell.data_type = "s"
     return first
 
 
