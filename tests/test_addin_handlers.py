@@ -123,10 +123,12 @@ def test_every_handler_has_a_button_and_runs_headless(forms, tmp_path):
     params = {"px_fill_indicators": {"query": "满意度"},
               "px_consolidate": {"folder": str(forms[0].parent)},
               "px_new_form": {"layout": "1"},
-              "px_import_text": {"file": str(GUANGDONG_SEED)}}
+              "px_import_text": {"file": str(GUANGDONG_SEED)},
+              "px_distribute": {"folder": str(tmp_path / "分发"), "mode": "3"}}
+    books = {"px_distribute": roster_book(tmp_path / "名单.xlsx")}  # clicked on the 部门名单
     for control_id in HANDLERS:
-        text, out = dispatch.run_headless(control_id, forms[0], params.get(control_id, {}),
-                                          tmp_path / f"{control_id}.xlsx")
+        text, out = dispatch.run_headless(control_id, books.get(control_id, forms[0]),
+                                          params.get(control_id, {}), tmp_path / f"{control_id}.xlsx")
         assert text and out.exists()
 
 
@@ -222,3 +224,38 @@ def test_calculate_handler_lists_the_figures_of_perfxl_calc(forms, tmp_path, cap
         assert lines[0] == f"文件：{form.name}"  # the book's name, where the CLI shows the path
         assert lines[1:] == expected[1:]
         assert any("覆盖率" in line for line in lines)
+
+
+def roster_book(path: Path) -> Path:
+    from perfxl.adapters.roster_xlsx import write_roster_template
+
+    write_roster_template(path)
+    wb = openpyxl.load_workbook(path)
+    wb["部门名单"].append(["惠州市司法局", "101001", "广东", "张三", "zhang@example.cn", None])
+    wb["部门名单"].append(["临沂市司法局", "371001", "山东", "王五", "wang@example.cn", None])
+    wb.save(path)
+    return path
+
+
+def test_distribute_handler_matches_perfxl_distribute(tmp_path, capsys):
+    roster = roster_book(tmp_path / "名单.xlsx")
+    sender = "jxk@czj.example.gov.cn"
+    cli_dir, h_dir = tmp_path / "cli", tmp_path / "ribbon"
+    assert cli_main(["distribute", str(roster), "--year", "2025", "-o", str(cli_dir), "--dry-run",
+                     "--sender", sender]) == 0
+    capsys.readouterr()
+    text, _ = dispatch.run_headless("px_distribute", roster, {"year": "2025", "folder": str(h_dir),
+                                                              "sender": sender}, tmp_path / "o.xlsx")
+    assert "2 个部门" in text and "已生成 2 封邮件" in text
+
+    def listing(d):
+        return sorted(p.relative_to(d).as_posix() for p in d.rglob("*")
+                      if p.is_file() and p.suffix in (".xlsx", ".eml") and p.parent != d)
+
+    assert listing(h_dir) == listing(cli_dir) and len(listing(h_dir)) == 4
+    for rel in listing(cli_dir):
+        if rel.endswith(".xlsx"):
+            assert _values(h_dir / rel) == _values(cli_dir / rel)
+    assert (h_dir / "部门名单.xlsx").exists()
+    bad, _ = dispatch.run_headless("px_distribute", roster, {"folder": str(h_dir), "mode": "7"}, tmp_path / "b.xlsx")
+    assert bad == "请输入 1、2 或 3。"

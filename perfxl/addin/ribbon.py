@@ -72,6 +72,10 @@ BUTTONS: tuple[Button, ...] = (
            "选择存放各单位申报表的文件夹（含子文件夹），逐个读取并校验，生成汇总工作簿并打开；"
            "进度显示在状态栏。",
            "AutoSum"),
+    Button("px_distribute", "px_grp_summary", "分发模板", "分发模板",
+           "在打开的部门名单上点击：为每个部门生成预填的申报表，并通过电子邮件发出"
+           "（也可只生成邮件文件供检查）。",
+           "FileSendAsAttachment"),
     Button("px_help", "px_grp_help", "帮助", "使用帮助",
            "列出每个按钮的用途和对应的命令行命令，并给出用户指南的位置。",
            "Help"),

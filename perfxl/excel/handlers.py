@@ -252,3 +252,55 @@ def calculate(book: Book) -> str:
     book.write_rows(CALC_SHEET, "A1", [[line] for line in lines])
     book.activate(CALC_SHEET)
     return f"已重新计算，合计、覆盖率等派生数字列在“{CALC_SHEET}”工作表。"
+
+
+_MAIL_MODES = {"1": "send", "2": "eml", "3": "forms"}
+
+
+@handler("px_distribute")
+def distribute(book: Book) -> str:
+    """分发模板: the active workbook is the 部门名单; pre-filled forms per department, and
+    the mail carrying them sent or written as .eml (``perfxl distribute``)."""
+    import datetime
+    import io
+    import shutil
+
+    from perfxl.adapters.mail.api import DistributionError, distribute as run_distribution, smtp_settings
+    from perfxl.adapters.mail.compose import ComposeError, Sender
+    from perfxl.adapters.mail.credentials import CredentialError
+    from perfxl.cli.commands._mailargs import print_campaign
+    from perfxl.core.findings import SEVERITY_LABELS
+
+    year_text = book.param("year", "申报年度（如 2025）：", str(datetime.date.today().year + 1)).strip()
+    if not year_text.isdigit() or not 1900 <= int(year_text) <= 2100:
+        return f"年度不正确：{year_text}"
+    outdir = Path(book.param("folder", "选择分发文件夹（申报表、邮件和发送记录都保存在这里）", kind="folder"))
+    mode = _MAIL_MODES.get(book.param(
+        "mode", "输入 1 立即发送邮件；2 只生成邮件文件（.eml）供检查，不发送；3 只生成申报表", "2").strip())
+    if mode is None:
+        return "请输入 1、2 或 3。"
+    smtp = sender = None
+    if mode in ("send", "eml"):
+        address = book.param("sender", "发件人邮箱地址：").strip()
+        try:
+            if mode == "send":
+                host = book.param("smtp_host", "发件服务器（SMTP）地址，如 smtp.example.gov.cn：").strip()
+                smtp = smtp_settings(host, int(book.params.get("smtp_port", "0") or 0),
+                                     book.params.get("smtp_security", "starttls"))
+            sender = Sender(address, book.params.get("sender_name", ""), book.params.get("sender_contact", ""))
+        except (CredentialError, ComposeError, ValueError) as exc:
+            return str(exc)
+    outdir.mkdir(parents=True, exist_ok=True)
+    roster = outdir / f"部门名单{_snapshot_suffix(book)}"  # the manifest points at the roster used
+    with tempfile.TemporaryDirectory(prefix="perfxl-roster-") as tmp:
+        shutil.copyfile(book.snapshot(Path(tmp) / roster.name), roster)
+    try:
+        result = run_distribution(roster, int(year_text), outdir, send=mode == "send", dry_run=mode == "eml",
+                                  smtp=smtp, sender=sender, progress=book.status)
+    except (DistributionError, ComposeError) as exc:
+        problems = [f"{SEVERITY_LABELS.get(f.severity, f.severity)}：{f.sheet}!{f.cell}：{f.message}"
+                    for f in getattr(exc, "findings", [])]
+        return "\n".join([str(exc), *problems[:20]])
+    out = io.StringIO()
+    print_campaign(result.campaign, out)
+    return (f"已在 {outdir} 生成 {len(result.forms)} 个部门的申报表。\n" + out.getvalue()).strip()
