@@ -207,3 +207,20 @@ def test_libreoffice_totals_unchanged_after_fill(tmp_path):
     gd_totals = _named_values(files[1])
     assert gd_totals["PX_TOTAL"] == pytest.approx(4972.02)
     assert gd_totals["PX_TASK_TOTAL"] == pytest.approx(609.0)
+
+
+def test_fill_single_value_column_uses_the_free_row_below_its_block(tmp_path):
+    form = import_text(GUANGDONG_SEED.read_text("utf-8")).form
+    form.value_columns = 1  # the variant with one 指标值 column (merged E:F)
+    src = tmp_path / "one.xlsx"
+    write_form(form, src)
+    result = fill_form(src, tmp_path / "one_filled.xlsx", _items(["TY-024", "SF-001"]))
+    kinds = {op.item.indicator.id: type(op).__name__ for op in result.plan.ops}
+    # 服务对象满意度 takes the empty row right under 群众满意度 (whose 二级 is misspelt);
+    # 法律援助案件数 needs a new row inside the 产出指标 block
+    assert kinds == {"TY-024": "WriteRow", "SF-001": "InsertRow"}
+    after = read_form(result.output)
+    names = [i.name for i in after.indicators]
+    assert names[-2:] == ["群众满意度", "服务对象满意度"]
+    assert names[1] == "法律援助案件数"
+    assert after.indicators[-1].annual_value == "≥90%" and after.value_columns == 1

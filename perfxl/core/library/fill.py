@@ -156,7 +156,10 @@ def _gd_rows(grid: Grid, header: int, cols: dict[str, int], block: range | None)
         if v2:
             l2 = v2
         name = normalize(grid.get(r, cols["name"]) or "")
-        rows.append(_Row(r, name, (l1, l2)))
+        # An empty row with empty category cells is a free row of the table, not part of
+        # the block above it (categories inherit only through merges or onto filled rows).
+        free = not has and not v1 and not v2
+        rows.append(_Row(r, name, ("", "") if free else (l1, l2)))
     return rows
 
 
