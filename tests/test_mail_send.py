@@ -223,3 +223,25 @@ def test_refused_recipients_partial_and_permanent(tmp_path):
     assert [r[1] for r in rec.messages] == [["a@example.cn"], ["c@example.cn"]]
     sent = [r for r in log.records() if r.status == "sent" and r.department == "甲局"]
     assert sent[0].refused == ("gone1@example.cn",)
+
+
+def test_rate_limit_spaces_the_messages(tmp_path):
+
+    from perfxl.adapters.mail.smtp import Mailer
+
+    waits = []
+    now = [0.0]
+
+    def sleep(seconds):  # a virtual clock: the test does not wait for real
+        waits.append(seconds)
+        now[0] += seconds
+
+    rec = Recorder()
+    with smtp_server(rec) as (port, _):
+        mailer = Mailer(SmtpSettings("127.0.0.1", port, "none", rate_per_min=20), sleep=sleep,
+                        clock=lambda: now[0])
+        with mailer:
+            res = run_campaign(jobs(tmp_path, 3), "c", sender=SENDER, log=SendLog(tmp_path / "l.jsonl"),
+                               send=True, mailer=mailer)
+    assert res.sent and len(rec.messages) == 3
+    assert waits == [3.0, 3.0]  # 20 per minute: 3 s between messages, none before the first
