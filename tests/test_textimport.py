@@ -252,3 +252,9 @@ def test_multi_line_header_rows(gd_text):
     r = import_text(two_rows)
     assert r.form.to_dict() == base
     assert r.unplaced == []
+
+
+def test_forced_layout_that_does_not_fit(gd_text):
+    with pytest.raises(FormReadError) as exc:
+        import_text(gd_text, layout="shandong", name="惠州.txt")
+    assert "山东样式" in exc.value.message and exc.value.file == "惠州.txt"

@@ -23,7 +23,7 @@ from perfxl.core.grid import Grid, is_blank
 from perfxl.core.model import Form
 from perfxl.core.parsing import NotAForm, parse_grid
 from perfxl.core.parsing import labels as L
-from perfxl.core.parsing.detect import _GUANGDONG, _SHANDONG
+from perfxl.core.parsing.detect import _GUANGDONG, _SHANDONG, MIN_LABELS, scores
 from perfxl.core.values import parse_amount
 
 SHEET = "导入文本"
@@ -174,6 +174,10 @@ def import_text(text: str, layout: str = "auto", name: str = "") -> ImportResult
     grid = text_to_grid(text)
     if not grid.cells:
         raise FormReadError(name, "文本为空，没有可导入的内容。")
+    if layout != "auto" and scores(grid).get(layout, 0) < MIN_LABELS:
+        wanted = {"guangdong": "广东样式", "shandong": "山东样式"}.get(layout, layout)
+        raise FormReadError(name, f"文本中没有找到{wanted}申报表的标签，请检查 --layout 选项"
+                                  "（或使用 auto 自动识别）。")
     try:
         result = parse_grid(grid, None if layout == "auto" else layout)
     except NotAForm:
