@@ -229,3 +229,42 @@ def test_udf_module_of_this_repository():
     specs = vba.udf_specs(vba.UDF_SOURCE.read_text("utf-8"))
     for s in specs:
         assert f'"{vba.UDF_MODULE}", "{s["python_name"]}"' in module.source
+
+
+def _eval_vba_string(expr: str) -> str:
+    """Evaluate the subset vba_string emits: "literal" and ChrW(n) joined by &."""
+    out = []
+    for part in re.findall(r'"(?:[^"]|"")*"|ChrW\(\d+\)', expr):
+        out.append(chr(int(part[5:-1])) if part.startswith("ChrW") else part[1:-1].replace('""', '"'))
+    return "".join(out)
+
+
+@given(st.text(max_size=60))
+def test_vba_string_is_ascii_and_round_trips(text):
+    text = "".join(ch for ch in text if ch >= " " and ord(ch) < 0x10000)
+    expr = vba.vba_string(text)
+    assert expr.isascii()
+    assert _eval_vba_string(expr) == text
+
+
+def test_function_wizard_help_is_registered_for_every_udf():
+    from perfxl.excel.metadata import udf_metadata
+
+    module = vba.udf_module("ActiveWorkbook")
+    if module is None:
+        pytest.skip("perfxl has no worksheet functions")
+    assert module.source.isascii()
+    lines = module.source.split("\r\n")
+    start = lines.index("Public Sub RegisterPerfxlFunctions()")
+    body = lines[start:]
+    for f in udf_metadata():
+        call = next(i for i, ln in enumerate(body) if f"'!{f['name']}\"," in ln)
+        # rebuild d from the statements since the previous call
+        prev = max([i for i, ln in enumerate(body[:call]) if "MacroOptions" in ln] or [0])
+        d = "".join(_eval_vba_string(ln.split("=", 1)[1].replace("d & ", "", 1))
+                    for ln in body[prev:call] if ln.strip().startswith("d = "))
+        assert d == (f["doc"] or "")[:255], f["name"]
+        assert all(len(ln) < 1024 for ln in body)  # VBA's physical line limit
+    this_workbook = vba.project([], addin=True).modules[0]
+    assert "perfxl_udfs.RegisterPerfxlFunctions" in this_workbook.text()
+    assert "Private Sub Workbook_Open()" in this_workbook.text()

@@ -199,29 +199,89 @@ def udf_wrapper_source(specs: list[dict], module_name: str = UDF_MODULE,
     return "\r\n".join(out)
 
 
+def vba_string(text: str) -> str:
+    """A VBA string expression for ``text`` using ASCII only: non-ASCII characters become
+    ``ChrW(n)``, so Chinese survives whatever codepage the VBA editor uses."""
+    parts: list[str] = []
+    run = ""
+    for ch in text:
+        if 32 <= ord(ch) < 127:
+            run += '""' if ch == '"' else ch
+        else:
+            if run:
+                parts.append(f'"{run}"')
+                run = ""
+            parts.append(f"ChrW({ord(ch)})")
+    if run or not parts:
+        parts.append(f'"{run}"')
+    return " & ".join(parts)
+
+
+def registration_source(metadata: list[dict]) -> str:
+    """``RegisterPerfxlFunctions``: descriptions, category and argument help for the
+    function wizard, what xlwings' "Import Functions" registers with MacroOptions. Each
+    string is built over several statements to stay within VBA's line limits."""
+    out = ["", "Public Sub RegisterPerfxlFunctions()",
+           "    ' Called from ThisWorkbook.Workbook_Open; a failure only loses the help texts.",
+           "    On Error Resume Next", "    Dim d As String, c As String", "    Dim a() As String"]
+
+    def assign(var: str, text: str) -> None:
+        chunks = [text[i:i + 40] for i in range(0, len(text), 40)] or [""]
+        out.append(f"    {var} = {vba_string(chunks[0])}")
+        out.extend(f"    {var} = {var} & {vba_string(chunk)}" for chunk in chunks[1:])
+
+    for f in metadata:
+        assign("d", (f.get("doc") or "")[:255])
+        assign("c", f.get("category") or "perfxl")
+        args = [a for a in f["args"] if a["name"] != "caller"]
+        macro = f"\"'\" & ThisWorkbook.Name & \"'!{f['name']}\""
+        if args:
+            out.append(f"    ReDim a(0 To {len(args) - 1})")
+            for i, a in enumerate(args):
+                assign(f"a({i})", (a.get("doc") or "")[:255])
+            out.append(f"    Application.MacroOptions Macro:={macro}, Description:=d, Category:=c,"
+                       " ArgumentDescriptions:=a")
+        else:
+            out.append(f"    Application.MacroOptions Macro:={macro}, Description:=d, Category:=c")
+    out += ["End Sub", ""]
+    return "\r\n".join(out)
+
+
 def udf_module(workbook: str, source_path: Path = UDF_SOURCE) -> Module | None:
     """The UDF wrapper module, or None while perfxl has no worksheet functions."""
     if not source_path.exists():
         return None
-    specs = udf_specs(source_path.read_text("utf-8"))
+    source = source_path.read_text("utf-8")
+    specs = udf_specs(source)
     if not specs:
         return None
-    return Module("perfxl_udfs", udf_wrapper_source(specs, workbook=workbook))
+    from perfxl.excel.metadata import udf_metadata
+
+    return Module("perfxl_udfs", udf_wrapper_source(specs, workbook=workbook)
+                  + registration_source(udf_metadata(source)))
+
+
+THIS_WORKBOOK_OPEN = """Private Sub Workbook_Open()
+    ' Help texts of the worksheet functions for Excel's function wizard.
+    On Error Resume Next
+    perfxl_udfs.RegisterPerfxlFunctions
+End Sub
+"""
 
 
 # -- the whole project ----------------------------------------------------------------------
 
 def project(sheet_code_names: list[str], addin: bool) -> VBAProject:
     """The VBA project for a workbook whose sheets have these code names."""
+    # An add-in's functions run for the workbook that calls them; a template's for itself.
+    udfs = udf_module("ActiveWorkbook" if addin else "ThisWorkbook")
     proj = VBAProject(PROJECT_NAME)
-    proj.add(Module("ThisWorkbook", "", DOCUMENT, WORKBOOK_BASE))
+    proj.add(Module("ThisWorkbook", THIS_WORKBOOK_OPEN if udfs else "", DOCUMENT, WORKBOOK_BASE))
     for code_name in sheet_code_names:
         proj.add(Module(code_name, "", DOCUMENT, WORKSHEET_BASE))
     for m in macro_modules():
         proj.add(m)
     proj.add(xlwings_module())
-    # An add-in's functions run for the workbook that calls them; a template's for itself.
-    udfs = udf_module("ActiveWorkbook" if addin else "ThisWorkbook")
     if udfs:
         proj.add(udfs)
     return proj
