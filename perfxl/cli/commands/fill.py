@@ -22,8 +22,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("-n", type=int, default=10, metavar="N", help="推荐的指标数（默认 10）")
     p.add_argument("-o", "--output", metavar="输出文件", help="填好指标的新文件")
     p.add_argument("--framework", choices=("2015", "2021"),
-                   help="申报表使用的指标框架（默认按表中的一级指标判断）")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+                   help="申报表使用的指标框架（默认按模板的设定或表中已有的一级指标判断）")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="输出格式（默认 text）")
     add_library_options(p)
 
 

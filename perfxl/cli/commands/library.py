@@ -29,7 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--level1", action="append", default=[], metavar="一级指标")
     p.add_argument("--level2", action="append", default=[], metavar="二级指标")
     p.add_argument("--limit", type=int, default=20, metavar="N", help="最多显示的条数（默认 20，0 为不限）")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="输出格式（默认 text）")
     add_library_options(p)
     p.set_defaults(_sub=_search)
 
@@ -41,7 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
     p = sub.add_parser("check", help="检查自定义指标库，列出有问题的行号和原因", description="检查自定义指标库，列出有问题的行号和原因")
     p.add_argument("files", nargs="+", metavar="文件")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="输出格式（默认 text）")
     p.set_defaults(_sub=_check)
 
     p = sub.add_parser("from-history", help="由上年的报表生成指标库（含上年值和填报部门）",

@@ -8,8 +8,8 @@ last year's forms also carry 上年值, the department and the year.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from perfxl.core.framework import FRAMEWORKS
 from perfxl.core.values import normalize
@@ -195,22 +195,3 @@ class Library:
 
     def filtered(self, predicate) -> Library:
         return Library([i for i in self.indicators if predicate(i)], name=self.name)
-
-
-def with_id(ind: LibraryIndicator, ident: str) -> LibraryIndicator:
-    return replace(ind, id=ident)
-
-
-def next_ids(prefix: str, taken: Iterable[str], count: int) -> list[str]:
-    """``count`` fresh ids ``PREFIX-NNN`` not in ``taken``, continuing the highest number."""
-    taken = set(taken)
-    nums = [int(t.rsplit("-", 1)[1]) for t in taken
-            if t.startswith(prefix + "-") and t.rsplit("-", 1)[1].isdigit()]
-    n = max(nums, default=0)
-    out = []
-    while len(out) < count:
-        n += 1
-        ident = f"{prefix}-{n:03d}"
-        if ident not in taken:
-            out.append(ident)
-    return out
