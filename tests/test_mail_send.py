@@ -226,7 +226,6 @@ def test_refused_recipients_partial_and_permanent(tmp_path):
 
 
 def test_rate_limit_spaces_the_messages(tmp_path):
-
     from perfxl.adapters.mail.smtp import Mailer
 
     waits = []
