@@ -144,7 +144,10 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # codes typed as numbers come back as 101001.0
-    return str(value).strip()
+    # Runs of spaces (incl. full-width) become one: mail headers fold them anyway, and a
+    # name must read the same in the header, the file name and the status sheet.
+    text = "".join(" " if unicodedata.category(ch) == "Zs" else ch for ch in str(value))
+    return re.sub(" {2,}", " ", text).strip()
 
 
 def parse_rows(rows: list[tuple[int, dict[str, Any]]], columns: dict[str, str],
