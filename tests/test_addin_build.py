@@ -207,3 +207,20 @@ def test_libreoffice_opens_the_built_files_and_sees_the_modules(built, tmp_path)
             for line in lines[:: max(1, len(lines) // 50)]:  # spread samples through the module
                 assert line.strip() in source, (ods.name, name, line)
         assert build.CONF_SHEET in content
+
+
+def test_interpreter_setting_uses_environment_variables(monkeypatch, tmp_path):
+    from perfxl.cli.commands.addin import interpreter_setting
+
+    local = tmp_path / "AppData" / "Local"
+    exe = local / "perfxl" / "venv" / "Scripts" / "python.exe"
+    exe.parent.mkdir(parents=True)
+    exe.write_bytes(b"")
+    (exe.parent / "pythonw.exe").write_bytes(b"")
+    monkeypatch.setenv("LOCALAPPDATA", str(local))
+    expected = "%LOCALAPPDATA%" + str(exe.parent / "pythonw.exe")[len(str(local)):]
+    assert interpreter_setting(str(exe)) == expected
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "elsewhere"))
+    monkeypatch.delenv("APPDATA", raising=False)
+    monkeypatch.delenv("USERPROFILE", raising=False)
+    assert interpreter_setting(str(exe)) == str(exe.parent / "pythonw.exe")

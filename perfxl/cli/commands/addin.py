@@ -73,8 +73,9 @@ def interpreter_setting(executable: str | None = None) -> str:
     text = str(pythonw if pythonw.exists() else exe)
     for var in ("LOCALAPPDATA", "APPDATA", "USERPROFILE"):
         value = os.environ.get(var)
-        if value and text.lower().startswith(value.lower().rstrip("\\") + "\\"):
-            return f"%{var}%" + text[len(value.rstrip("\\")):]
+        base = (value or "").rstrip("\\/")
+        if base and text.lower().startswith(base.lower() + os.sep):
+            return f"%{var}%" + text[len(base):]
     return text
 
 
@@ -86,7 +87,10 @@ def _install(args: argparse.Namespace) -> int:
 
     folder = Path(args.folder) if args.folder else xlstart()
     folder.mkdir(parents=True, exist_ok=True)
-    target = build_addin(folder / "perfxl.xlam", Config(interpreter_setting()))
+    try:
+        target = build_addin(folder / "perfxl.xlam", Config(interpreter_setting()))
+    except PermissionError:
+        raise UserError(f"无法写入 {folder / 'perfxl.xlam'}：文件正被 Excel 使用，请先关闭 Excel 再安装") from None
     print(f"已安装：{target}")
     print("请重新启动 Excel；功能区上会出现“绩效目标”选项卡。")
     return 0
