@@ -86,15 +86,15 @@ def test_shandong_labels_and_two_row_headers(sd):
     assert ws["A1"].value == "2021年度部门预算整体绩效目标表"
     assert ordered(texts(ws), [
         "部门名称", "部门整体预算总额", "1.资金来源：（1）财政拨款", "2.资金结构：（1）基本支出",
-        "（2）其他资金", "（2）项目支出", "战略目标", "职责序号", "部门职责", "职责目标", "绩效指标",
+        "（2）其他资金", "（2）项目支出", "收支平衡校验", "战略目标", "职责序号", "部门职责", "职责目标", "绩效指标",
         "指标解释", "2021年度指标值", "指标参考值", "备注（标准值和历史值均无的原因/其他需要说明的）",
         "工作活动", "预算项目", "标准值", "历史值", "“十三五”规划值", "2021年标准值", "来源",
         "前三年均值", "上年值", "来源",
     ]) == ""
     merged = {str(r) for r in ws.merged_cells.ranges}
-    assert {"G5:L5", "G6:I6", "J6:L6", "A5:A7", "F5:F7", "M5:M7", "O5:O7", "B4:O4"} <= merged
+    assert {"G6:L6", "G7:I7", "J7:L7", "A6:A8", "F6:F8", "M6:M8", "O6:O8", "B5:O5"} <= merged
     # each matrix column is where layout_info says, under its header
-    headers = {col: ws[f"{col}5"].value or ws[f"{col}7"].value for _f, col in layout_info("shandong").indicator_columns}
+    headers = {col: ws[f"{col}6"].value or ws[f"{col}8"].value for _f, col in layout_info("shandong").indicator_columns}
     assert headers["D"] == "绩效指标" and headers["H"] == "2021年标准值" and headers["K"] == "上年值"
 
 
@@ -228,7 +228,7 @@ def test_print_setup(layout, gd, sd):
     assert str(ws.page_setup.paperSize) == "9"  # A4
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
     assert ws.page_setup.fitToHeight == 0
-    assert ws.print_title_rows in ("$1:$2", "$5:$7")
+    assert ws.print_title_rows in ("$1:$2", "$6:$8")
     _, coord = name_target(wb, "PX_INDICATORS")
     last_row = int(coord.split(":")[1][1:])
     assert ws.print_area.endswith(f"${last_row}")

@@ -1,7 +1,7 @@
 """The Shandong layout: 部门预算整体绩效目标表 (seed 004_…, 临沂市司法局 2021).
 
 Columns A–O. Header rows 2–3 carry the amounts as on the published form (label, then the
-amount two columns wide), row 4 the 战略目标, rows 5–7 the three-row header of the duty
+amount), row 4 the balance check, row 5 the 战略目标, rows 6–8 the three-row header of the duty
 matrix (指标参考值 → 标准值 / 历史值 → their sub-columns), and the matrix body follows.
 """
 
@@ -21,8 +21,8 @@ WIDTHS = {
     "A": 8, "B": 16, "C": 18, "D": 24, "E": 26, "F": 20, "G": 14, "H": 16, "I": 16,
     "J": 12, "K": 14, "L": 16, "M": 20, "N": 24, "O": 16,
 }
-HEADER_ROWS = (5, 7)
-FIRST_ROW = 8
+HEADER_ROWS = (6, 8)
+FIRST_ROW = 9
 
 INDICATOR_COLUMNS: tuple[tuple[str, str], ...] = (
     ("duty_no", "A"), ("duty", "B"), ("goal", "C"), ("name", "D"), ("explanation", "E"),
@@ -72,16 +72,18 @@ def build(wb: Workbook, form: Form, *, form_name: str, framework: str, spare_tas
     styles.label(ws, "F3:G3", "（2）其他资金", align=styles.LEFT)
     refs["PX_OTHER"] = _amount(ws, "H3:I3", b.other)
     styles.label(ws, "J2:K2", "2.资金结构：（1）基本支出", align=styles.LEFT)
-    refs["PX_BASIC"] = _amount(ws, "L2:M2", b.basic)
+    refs["PX_BASIC"] = _amount(ws, "L2:O2", b.basic)
     styles.label(ws, "J3:K3", "（2）项目支出", align=styles.LEFT)
-    refs["PX_PROJECT"] = _amount(ws, "L3:M3", b.project)
-    styles.label(ws, "N2:N3", "收支平衡校验")
-    refs["PX_BALANCE"] = styles.formula(ws, "O2:O3", BALANCE_FORMULA, align=styles.LEFT)
+    refs["PX_PROJECT"] = _amount(ws, "L3:O3", b.project)
     ws.row_dimensions[2].height = ws.row_dimensions[3].height = 30
+    # Its own row: a reader looks right of an empty amount for its value, so nothing but
+    # labels and amounts may stand in rows 2–3.
+    styles.label(ws, "A4", "收支平衡校验")
+    refs["PX_BALANCE"] = styles.formula(ws, "B4:O4", BALANCE_FORMULA, align=styles.LEFT)
 
-    styles.label(ws, "A4", "战略目标")
-    refs["PX_GOAL"] = styles.entry(ws, "B4:O4", form.overall_goal or None, align=styles.LEFT_TOP)
-    ws.row_dimensions[4].height = styles.fit_height(
+    styles.label(ws, "A5", "战略目标")
+    refs["PX_GOAL"] = styles.entry(ws, "B5:O5", form.overall_goal or None, align=styles.LEFT_TOP)
+    ws.row_dimensions[5].height = styles.fit_height(
         [(form.overall_goal, sum(WIDTHS.values()) - WIDTHS["A"])], minimum=60, maximum=160)
 
     _matrix_header(ws, form.year, year_label)
@@ -98,7 +100,7 @@ def build(wb: Workbook, form: Form, *, form_name: str, framework: str, spare_tas
             [(v, WIDTHS[col]) for (_f, col), v in zip(INDICATOR_COLUMNS, values)])
     refs["PX_INDICATORS"] = f"A{FIRST_ROW}:O{last}"
 
-    ws.add_data_validation(lists.amount_validation(["H2:I3", "L2:M3"]))
+    ws.add_data_validation(lists.amount_validation(["H2:I3", "L2:O3"]))
     ws.freeze_panes = f"A{FIRST_ROW}"
     page.print_setup(ws, area=f"A1:O{last}", title_rows=f"{HEADER_ROWS[0]}:{HEADER_ROWS[1]}")
     page.protect(ws)
