@@ -5,7 +5,13 @@ Every sub-command is a module in ``perfxl/cli/commands/`` that defines ``NAME``,
 discovered, so adding a command never touches this file.
 
 Exit status: 0 success, 1 the job ran and found errors (e.g. ``check``), 2 bad input or a
-file that cannot be read. Users never see a traceback unless ``PERFXL_DEBUG=1``.
+file that cannot be read, 141 the reader of stdout went away (``perfxl read … | head``).
+Users never see a traceback unless ``PERFXL_DEBUG=1``.
+
+141 is 128 + SIGPIPE, what the shell reports for ``cat``/``grep`` killed the same way, so a
+``set -o pipefail`` script treats perfxl like any other Unix tool. SIGPIPE itself stays
+ignored (Python's default): restoring SIG_DFL would also kill the process on a dropped
+SMTP/IMAP socket instead of raising an error the mail code reports.
 """
 
 from __future__ import annotations
@@ -50,8 +56,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+EXIT_BROKEN_PIPE = 141
+
+
 def main(argv: list[str] | None = None) -> int:
     _utf8_stdio()
+    try:
+        status = _run(argv)
+        # Output that fit in the buffer meets the closed pipe only here, not at exit.
+        sys.stdout.flush()
+        return status
+    except BrokenPipeError:
+        _discard_stdout()
+        return EXIT_BROKEN_PIPE
+
+
+def _discard_stdout() -> None:
+    # The interpreter flushes stdout once more at exit; pointing the descriptor at devnull
+    # makes that flush succeed instead of printing "Exception ignored … BrokenPipeError".
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):  # a stream without a descriptor (tests)
+        pass
+
+
+def _run(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "_run", None):
@@ -68,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # not an internal error: main() ends quietly
+        raise
     except Exception as exc:  # the last line of defence: never a traceback for users
         if os.environ.get("PERFXL_DEBUG"):
             raise

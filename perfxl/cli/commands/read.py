@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import sys
 
 from perfxl.adapters.xlsx_reader import ENGINES, read_form
 from perfxl.core.model import Form
@@ -28,11 +26,7 @@ def run(args: argparse.Namespace) -> int:
         out = json.dumps(form.to_dict(), ensure_ascii=False, indent=2)
     else:
         out = render_text(form)
-    try:
-        print(out)
-        sys.stdout.flush()
-    except BrokenPipeError:  # `perfxl read … | head` closed the pipe: not an error
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    print(out)
     return 0
 
 
