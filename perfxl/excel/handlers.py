@@ -238,8 +238,8 @@ CALC_SHEET = "计算结果"
 def calculate(book: Book) -> str:
     """计算: formulas refreshed, and the derived figures of ``perfxl calc`` on a sheet."""
     from perfxl.adapters.xlsx_reader import read_form
-    from perfxl.cli.commands.calc import render_text
     from perfxl.core.calc import form_figures
+    from perfxl.core.calc_text import figures_text
 
     book.status("perfxl：正在重新计算…")
     book.recalculate()
@@ -247,7 +247,7 @@ def calculate(book: Book) -> str:
         book.delete_sheet(CALC_SHEET)
     with tempfile.TemporaryDirectory(prefix="perfxl-calc-") as tmp:
         form = read_form(book.snapshot(Path(tmp) / f"snapshot{_snapshot_suffix(book)}"))
-    lines = render_text(book.name, form_figures(form)).rstrip("\n").split("\n")
+    lines = figures_text(book.name, form_figures(form)).rstrip("\n").split("\n")
     book.add_sheet(CALC_SHEET)
     book.write_rows(CALC_SHEET, "A1", [[line] for line in lines])
     book.activate(CALC_SHEET)
@@ -262,13 +262,11 @@ def distribute(book: Book) -> str:
     """分发模板: the active workbook is the 部门名单; pre-filled forms per department, and
     the mail carrying them sent or written as .eml (``perfxl distribute``)."""
     import datetime
-    import io
     import shutil
 
     from perfxl.adapters.mail.api import DistributionError, distribute as run_distribution, smtp_settings
     from perfxl.adapters.mail.compose import ComposeError, Sender
     from perfxl.adapters.mail.credentials import CredentialError
-    from perfxl.cli.commands._mailargs import print_campaign
     from perfxl.core.findings import SEVERITY_LABELS
 
     year_text = book.param("year", "申报年度（如 2025）：", str(datetime.date.today().year + 1)).strip()
@@ -301,6 +299,5 @@ def distribute(book: Book) -> str:
         problems = [f"{SEVERITY_LABELS.get(f.severity, f.severity)}：{f.sheet}!{f.cell}：{f.message}"
                     for f in getattr(exc, "findings", [])]
         return "\n".join([str(exc), *problems[:20]])
-    out = io.StringIO()
-    print_campaign(result.campaign, out)
-    return (f"已在 {outdir} 生成 {len(result.forms)} 个部门的申报表。\n" + out.getvalue()).strip()
+    summary = result.campaign.summary_lines() if result.campaign else []
+    return "\n".join([f"已在 {outdir} 生成 {len(result.forms)} 个部门的申报表。", *summary])

@@ -41,6 +41,25 @@ class CampaignResult:
     def ok(self) -> bool:
         return not (self.failed or self.uncertain or self.not_attempted)
 
+    def summary_lines(self) -> list[str]:
+        """What happened, in Chinese, for the command line and the add-in alike."""
+        lines = []
+        if self.eml_files:
+            lines.append(f"已生成 {len(self.eml_files)} 封邮件（.eml），未发送。")
+        if self.sent:
+            lines.append(f"本次发送 {len(self.sent)} 封。")
+        if self.already_sent:
+            lines.append(f"已在之前发送、本次跳过 {len(self.already_sent)} 个部门。")
+        for name, addrs in self.refused.items():
+            lines.append(f"注意：{name} 的部分收件人被拒收：{', '.join(addrs)}")
+        for name, err in self.failed.items():
+            lines.append(f"发送失败：{name}：{err}")
+        if self.not_attempted:
+            lines.append(f"因发送中断，未发送：{'、'.join(self.not_attempted)}。稍后重新运行同一命令即可补发。")
+        for name in self.uncertain:
+            lines.append(f"状态不明：{name}（上次在发送过程中中断，可能已收到）。确认未收到后加 --retry-uncertain 重发。")
+        return lines
+
 
 def message_for(job: Job, sender: Sender, campaign: str) -> EmailMessage:
     d = job.department

@@ -98,22 +98,8 @@ def print_findings(findings, stream=None) -> None:
 
 def print_campaign(c, stream=None) -> int:
     """Summary lines; the exit status (0 all done, 1 something left to do)."""
-    stream = stream or sys.stdout
     if c is None:
         return 0
-    if c.eml_files:
-        print(f"已生成 {len(c.eml_files)} 封邮件（.eml），未发送。", file=stream)
-    if c.sent:
-        print(f"本次发送 {len(c.sent)} 封。", file=stream)
-    if c.already_sent:
-        print(f"已在之前发送、本次跳过 {len(c.already_sent)} 个部门。", file=stream)
-    for name, addrs in c.refused.items():
-        print(f"注意：{name} 的部分收件人被拒收：{', '.join(addrs)}", file=stream)
-    for name, err in c.failed.items():
-        print(f"发送失败：{name}：{err}", file=stream)
-    if c.not_attempted:
-        print(f"因发送中断，未发送：{'、'.join(c.not_attempted)}。稍后重新运行同一命令即可补发。", file=stream)
-    for name in c.uncertain:
-        print(f"状态不明：{name}（上次在发送过程中中断，可能已收到）。确认未收到后加 --retry-uncertain 重发。",
-              file=stream)
+    for line in c.summary_lines():
+        print(line, file=stream or sys.stdout)
     return 0 if c.ok else 1
