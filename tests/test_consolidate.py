@@ -152,6 +152,8 @@ def test_workbook_sheets_and_rows(result):
     assert ws.cell(n + 2, total_col).value == f"=SUM(F2:F{n + 1})"
     link = ws.cell(2, headers.index("源文件") + 1)
     assert link.hyperlink is not None and link.hyperlink.target.endswith(".xlsx")
+    if os.name != "nt":  # the forms are outside the summary's folder: an absolute file URI
+        assert link.hyperlink.target == "file://" + Path(res.summaries[0].path).resolve().as_posix()
     statuses = [ws.cell(r, headers.index("状态") + 1).value for r in range(2, n + 2)]
     assert statuses == [s.status for s in res.summaries]
     detail = wb["指标明细"]
@@ -165,6 +167,44 @@ def test_workbook_sheets_and_rows(result):
     hz = [r for r in rows if r[0] == "惠州市司法局" and r[4] == "群众满意度"]
     assert hz and hz[0][7:11] == ("定量", "≥", 95, "%")
     assert len(wb["图表"]._charts) == 4
+
+
+def test_link_targets_use_forward_slashes(tmp_path):
+    from perfxl.adapters.summary_writer import link_target
+
+    out = tmp_path / "汇总.xlsx"
+    nested = tmp_path / "广东" / "惠州 市#1.xlsx"
+    assert link_target(str(nested), out) == "广东/惠州%20市%231.xlsx"
+    if os.name != "nt":
+        outside = tmp_path.parent / "其他" / "a.xlsx"
+        assert link_target(str(outside), out) == "file://" + outside.resolve().as_posix()
+        assert link_target(str(tmp_path / "a\\b.xlsx"), out) == "a%5Cb.xlsx"
+
+
+def _as_read(row) -> tuple:
+    """A row as openpyxl reads it back: empty text is an empty cell, True is text, and a
+    float keeps 15 significant digits (XlsxWriter writes 16)."""
+    return tuple(None if v is None or v == "" else str(v) if isinstance(v, bool)
+                 else float(f"{v:.15g}") if isinstance(v, float) else v for v in row)
+
+
+def test_every_cell_equals_the_in_process_results(result):
+    """The parallel run, the spool and the streamed writer change nothing: every cell of
+    汇总 and the detail sheets equals what one process computes for each file."""
+    from perfxl.core.rules import RuleConfig
+
+    res, _ = result
+    wb = openpyxl.load_workbook(res.output)
+    cols = summary_columns()
+    per_file = [batch.process_file(s.path, s.display, RuleConfig()) for s in res.summaries]
+    summary_rows = [_as_read(r) for r in wb["汇总"].iter_rows(min_row=2, values_only=True)][:-1]
+    expected = [_as_read(c.get(s) for c in cols) for s in res.summaries]
+    assert summary_rows == expected
+    for sheet, kind in (("指标明细", "indicators"), ("重点任务", "tasks"), ("问题清单", "findings")):
+        got = [_as_read(r) for r in wb[sheet].iter_rows(min_row=2, values_only=True)]
+        want = [_as_read(row) for r in per_file for row in getattr(r, kind)]
+        assert got == want, sheet
+        assert want, sheet
 
 
 def test_formula_injection_arrives_as_text(result):
