@@ -172,8 +172,9 @@ def _worker(conn: Connection, config: RuleConfig) -> None:
 class _Worker:
     proc: Any
     conn: Connection
-    pending: deque = field(default_factory=deque)  # (idx, started_or_None)
+    pending: deque = field(default_factory=deque)  # indices sent, oldest first
     since: float = 0.0  # when the oldest pending file started
+    closed: bool = False  # a send failed: the worker is gone
 
 
 def _failure(src: Source, reason: str, config: RuleConfig) -> FileResult:
@@ -200,13 +201,19 @@ def run_files(sources: list[Source], config: RuleConfig, jobs: int,
         return _Worker(proc, parent)
 
     def feed(w: _Worker) -> None:
-        while todo and len(w.pending) < IN_FLIGHT:
+        while todo and len(w.pending) < IN_FLIGHT and not w.closed:
             idx = todo.popleft()
             if not w.pending:
                 w.since = time.monotonic()
             w.pending.append(idx)
             src = sources[idx]
-            w.conn.send((idx, src.path, src.display))
+            try:
+                w.conn.send((idx, src.path, src.display))
+            except OSError:
+                # The worker died between two sends (its file crashed it): the file stays
+                # pending, and when the death is seen retire() fails the file it was on
+                # and puts this one back in line.
+                w.closed = True
 
     def retire(w: _Worker, reason: str) -> tuple[int, FileResult] | None:
         """A worker died or hung: its current file fails, the others go back in line."""
@@ -240,18 +247,19 @@ def run_files(sources: list[Source], config: RuleConfig, jobs: int,
                 w = handles[h]
                 if w not in workers or w in dead:
                     continue
-                got = _drain(w)
+                got, eof = _drain(w)
                 for idx, result in got:
                     if w.pending and w.pending[0] == idx:
                         w.pending.popleft()
                         w.since = time.monotonic()
                     remaining -= 1
                     yield idx, result
-                if h is w.proc.sentinel or (not got and not w.proc.is_alive()):
+                if h is w.proc.sentinel or eof or w.closed:
                     dead.append(w)
                 else:
                     feed(w)
             for w in dead:
+                w.proc.join(timeout=5)  # reaped, so its exit code is known
                 code = w.proc.exitcode
                 failed = retire(w, f"读取时处理进程意外退出（退出码 {code}），文件可能已损坏。")
                 if failed:
@@ -278,14 +286,16 @@ def run_files(sources: list[Source], config: RuleConfig, jobs: int,
                 _kill(w)
 
 
-def _drain(w: _Worker) -> list[tuple[int, FileResult]]:
+def _drain(w: _Worker) -> tuple[list[tuple[int, FileResult]], bool]:
+    """The results waiting in the pipe, and whether the worker's end is closed (it died:
+    its pipe closes before its process sentinel fires, so either may be seen first)."""
     out = []
     try:
         while w.conn.poll():
             out.append(w.conn.recv())
     except (EOFError, OSError):
-        pass
-    return out
+        return out, True
+    return out, False
 
 
 def _kill(w: _Worker) -> None:
