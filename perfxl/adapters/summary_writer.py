@@ -59,6 +59,8 @@ TOP_DEPARTMENTS = 30  # bars in the budget chart
 MAX_RULE_BARS = 30
 EXCEL_MAX_STRING = 32767
 EXCEL_MAX_ROWS = 1_048_576
+MAX_URL = 2079  # Excel's limit for a hyperlink
+LINK_PLACEHOLDER = "perfxl-link-"
 # Test hook: seconds to sleep while the temporary file is half written (kill tests).
 SLOW_WRITE_ENV = "PERFXL_TEST_SLOW_WRITE"
 
@@ -96,10 +98,10 @@ def write_summary(output: str | os.PathLike[str], summaries: list[FileSummary],
             raise ValueError(f"“{sheet}”共 {row_counts[kind]} 行，超过 Excel 的行数上限。")
     with tempfile.TemporaryDirectory(prefix="perfxl-summary-") as scratch:
         skeleton = Path(scratch) / "skeleton.xlsx"
-        _write_skeleton(skeleton, output, summaries, columns, row_counts,
-                                 rule_counts, meta)
+        links = _write_skeleton(skeleton, output, summaries, columns, row_counts,
+                                rule_counts, meta)
         with atomic_path(output) as tmp:
-            _assemble(skeleton, tmp, summaries, rows_for, row_counts)
+            _assemble(skeleton, tmp, summaries, rows_for, row_counts, links)
     return output
 
 
@@ -107,7 +109,9 @@ def write_summary(output: str | os.PathLike[str], summaries: list[FileSummary],
 
 def _write_skeleton(path: Path, output: Path, summaries: list[FileSummary],
                     columns: list[Column], row_counts: dict[str, int],
-                    rule_counts: list[tuple[str, int]], meta: SummaryMeta) -> None:
+                    rule_counts: list[tuple[str, int]], meta: SummaryMeta) -> list[str]:
+    """Write everything but the detail rows; returns the hyperlink targets (see
+    _write_link)."""
     import xlsxwriter
 
     wb = xlsxwriter.Workbook(str(path), {
@@ -137,7 +141,8 @@ def _write_skeleton(path: Path, output: Path, summaries: list[FileSummary],
     chart_ws = wb.add_worksheet(CHART_SHEET)
     notes_ws = wb.add_worksheet(NOTES_SHEET)
 
-    total_row = _write_summary_sheet(summary_ws, f, output, summaries, columns)
+    links: list[str] = []
+    total_row = _write_summary_sheet(summary_ws, f, output, summaries, columns, links)
     for kind, name, table, headers, numeric, widths in DETAIL_SHEETS:
         _write_detail_header(detail_ws[kind], f, kind, table, headers, numeric,
                                             widths, row_counts.get(kind, 0))
@@ -145,10 +150,11 @@ def _write_skeleton(path: Path, output: Path, summaries: list[FileSummary],
                   row_counts.get("findings", 0))
     _write_notes(notes_ws, f, meta, summaries, row_counts)
     wb.close()
+    return links
 
 
 def _write_summary_sheet(ws, f, output: Path, summaries: list[FileSummary],
-                         columns: list[Column]) -> int:
+                         columns: list[Column], links: list[str]) -> int:
     ws.freeze_panes(1, 1)
     ws.set_row(0, 36)
     for c, col in enumerate(columns):
@@ -159,7 +165,7 @@ def _write_summary_sheet(ws, f, output: Path, summaries: list[FileSummary],
         for c, col in enumerate(columns):
             value = col.get(s)
             if col.kind == "link":
-                _write_link(ws, r, c, s.path, str(value), output, f["link"])
+                _write_link(ws, r, c, s.path, str(value), output, f["link"], links)
             elif col.kind == "text":
                 fmt = None
                 if c == status_col:
@@ -190,19 +196,47 @@ def _write_text(ws, r: int, c: int, value: Any, fmt=None) -> None:
         ws.write_string(r, c, text[:EXCEL_MAX_STRING], fmt)
 
 
-def _write_link(ws, r: int, c: int, path: str, display: str, output: Path, fmt) -> None:
-    """A link to the source file: relative when the source lies under the summary's
-    folder (the folder can then be moved or shared as a whole), absolute otherwise (a
-    summary saved elsewhere, or moved after writing, still finds its sources)."""
+def link_target(path: str, output: Path) -> str | None:
+    """The hyperlink target (a URI reference) for a source file: relative with forward
+    slashes when the source lies under the summary's folder (the folder can then be
+    moved or shared as a whole, and the link works wherever it is opened), otherwise an
+    absolute ``file://`` URI. None for an absolute Windows path, which XlsxWriter
+    already writes the way Excel does (``file:///C:\\…``)."""
     target = Path(path).resolve()
-    link = str(target)
     try:
         rel = os.path.relpath(target, output.resolve().parent)
-        if not rel.startswith(".."):
-            link = rel
     except ValueError:  # another drive on Windows
-        pass
-    if ws.write_url(r, c, "external:" + link, fmt, display[:EXCEL_MAX_STRING]) < 0:
+        rel = ""
+    if rel and rel != os.pardir and not rel.startswith(os.pardir + os.sep):
+        return _escape_uri(rel.replace(os.sep, "/"))
+    if os.name == "nt":
+        return None
+    return "file://" + _escape_uri(target.as_posix())
+
+
+def _escape_uri(path: str) -> str:
+    # The characters XlsxWriter and Excel escape in a file link; other text (Chinese
+    # names) stays as it is, as Excel writes it. A POSIX file name may hold a backslash,
+    # which would otherwise read as a Windows separator.
+    for ch in '%"<>[]^`{}#\\ ':
+        path = path.replace(ch, f"%{ord(ch):02X}")
+    return path
+
+
+def _write_link(ws, r: int, c: int, path: str, display: str, output: Path, fmt,
+                links: list[str]) -> None:
+    """A link to the source file. XlsxWriter turns every ``/`` of a file link into ``\\``
+    (a Windows path, broken elsewhere), so links are written as numbered placeholders
+    and their real targets put into the sheet's relationships while assembling."""
+    target = link_target(path, output)
+    if target is None:
+        url = "external:" + str(Path(path).resolve())
+    elif len(target) <= MAX_URL:
+        url = f"external:{LINK_PLACEHOLDER}{len(links)}"
+        links.append(target)
+    else:
+        url = ""
+    if not url or ws.write_url(r, c, url, fmt, display[:EXCEL_MAX_STRING]) < 0:
         _write_text(ws, r, c, display)  # too long for a hyperlink: plain text
 
 
@@ -339,7 +373,7 @@ def _write_notes(ws, f, meta: SummaryMeta, summaries: list[FileSummary],
 # --- streaming the detail rows ----------------------------------------------------------
 
 def _assemble(skeleton: Path, target: Path, summaries: list[FileSummary], rows_for: RowSource,
-              row_counts: dict[str, int]) -> None:
+              row_counts: dict[str, int], links: Sequence[str] = ()) -> None:
     parts = _detail_parts(skeleton)
     with zipfile.ZipFile(skeleton) as src, \
             zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -349,6 +383,8 @@ def _assemble(skeleton: Path, target: Path, summaries: list[FileSummary], rows_f
                 data = src.read(info)
                 if info.filename.startswith("xl/tables/"):
                     data = _patch_table(data, row_counts)
+                elif links and info.filename.startswith("xl/worksheets/_rels/"):
+                    data = _patch_links(data, links)
                 dst.writestr(_clone(info), data)
                 continue
             xml = src.read(info).decode("utf-8")
@@ -363,6 +399,21 @@ def _patch_table(data: bytes, row_counts: dict[str, int]) -> bytes:
             last = f"{col_letter(len(headers))}{row_counts.get(kind, 0) + 1}"
             xml = re.sub(r'ref="A1:[A-Z]+\d+"', f'ref="A1:{last}"', xml)
     return xml.encode("utf-8")
+
+
+_PLACEHOLDER_TARGET = re.compile(rf'Target="{LINK_PLACEHOLDER}(\d+)"')
+
+
+def _patch_links(data: bytes, links: Sequence[str]) -> bytes:
+    xml = data.decode("utf-8")
+    xml = _PLACEHOLDER_TARGET.sub(
+        lambda m: f'Target="{_xml_attr(links[int(m.group(1))])}"', xml)
+    return xml.encode("utf-8")
+
+
+def _xml_attr(value: str) -> str:
+    return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
 
 
 def _maybe_pause() -> None:
