@@ -124,7 +124,21 @@ def test_required_fields():
                  budget=Budget(basic=900.0, project=100.0, fiscal=1000.0, other=0.0))
     assert "PX203" not in codes(derived) and "PX101" not in codes(derived)
     nothing = sd([], budget=Budget(fiscal=1000.0, other=0.0))
-    assert [m for m in messages(nothing, "PX203") if "部门整体预算总额" in m]
+    assert messages(nothing, "PX203") == ["未填写基本支出", "未填写项目支出"]
+
+
+def test_an_empty_shandong_total_is_derived_not_missing():
+    """The template's 部门整体预算总额 is a formula the reader leaves empty: the missing
+    inputs are reported, never the total the user cannot type in."""
+    half = sd([], budget=Budget(basic=900.0, fiscal=900.0, other=0.0))
+    assert messages(half, "PX203") == ["未填写项目支出"]
+    assert sorted(messages(sd([], budget=Budget()), "PX203")) == sorted([
+        "未填写财政拨款", "未填写其他资金", "未填写基本支出", "未填写项目支出"])
+    formula = {"budget.declared_total": Source("绩效目标表", "D2", "=IF(COUNT(L2:L3)=0,\"\",SUM(L2:L3))")}
+    unbalanced = sd([], sources=formula, budget=Budget(basic=900.0, project=100.0, fiscal=990.0, other=0.0))
+    assert "PX203" not in codes(unbalanced)
+    assert messages(unbalanced, "PX101") == [
+        "基本支出+项目支出=1,000万元，与财政拨款+其他资金=990万元不相等（相差10万元）"]
 
 
 def test_staff_count_invalid_and_task_incomplete_and_values_missing():

@@ -44,17 +44,18 @@ def year_missing(ctx: Context) -> Iterator[Hit]:
     """
 预算整体情况中的每个金额都必须填写；没有该项资金时填 0，不要留空，
 否则无法核对合计关系，汇总时也会被当作缺失。
+山东格式的部门整体预算总额由基本支出+项目支出得出（模板中是公式），留空不算缺项。
 
 修改方法：填写以万元为单位的金额，没有的填 0。
 """,
 )
 def amount_missing(ctx: Context) -> Iterator[Hit]:
-    fields = list(amount_fields(ctx))
-    known = {path for path, _, a in fields if a.value is not None}
-    for path, label, amount in fields:
-        # 部门整体预算总额 is a formula in the templates (read as empty): it is derived
-        # from 基本支出 + 项目支出, so only its absence together with them is a defect.
-        if path == "budget.declared_total" and {"budget.basic", "budget.project"} <= known:
+    for path, label, amount in amount_fields(ctx):
+        # 部门整体预算总额 is derived: a formula in the templates, whose cached value the
+        # reader never trusts, so it reads as empty whenever it is a formula. Its inputs
+        # carry their own PX203, and once they are filled the total is known (PX101 checks
+        # it), so flagging it would only repeat them on a cell the user cannot type in.
+        if path == "budget.declared_total":
             continue
         if amount.empty:
             yield Hit(path, {"label": label})
