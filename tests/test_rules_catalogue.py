@@ -25,7 +25,7 @@ def test_toml_examples_in_the_guides_are_valid_configs():
 
     from perfxl.core.rules import RuleConfig
 
-    for page in ("rules.md", "校验.md"):
+    for page in ("rules.md", "填写与校验.md"):
         text = (DOC.parent / page).read_text("utf-8")
         blocks = [b.split("```")[0] for b in text.split("```toml")[1:]]
         assert blocks, page

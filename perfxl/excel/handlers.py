@@ -77,7 +77,7 @@ def help_sheet(book: Book) -> str:
     for b in BUTTONS:
         if b.id in HANDLERS:
             rows.append([b.label, b.supertip, f"perfxl addin run {b.id} --book 文件 -o 输出文件"])
-    rows += [[], ["用户指南", "docs/guide/安装与启用加载项.md（安装、启用加载项、宏安全设置、常见问题）"],
+    rows += [[], ["用户指南", "docs/guide/README.md（各项操作的说明和常见问题）"],
              ["命令行", "在命令提示符中运行 perfxl --help 查看全部命令"]]
     if HELP_SHEET in book.sheet_names():
         book.delete_sheet(HELP_SHEET)
