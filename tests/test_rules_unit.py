@@ -240,6 +240,8 @@ def test_px308_satisfaction_missing_and_internal_staff_only():
     assert "各科室的满意度评价" in msg
     ok = sd([Indicator(name="群众满意度", annual_value="≥95%", note="新增")])
     assert "PX308" not in codes(ok)
+    for empty in (gd([]), sd([]), sd([Indicator(level1="满意度指标")])):
+        assert "PX209" in codes(empty) and "PX308" not in codes(empty)  # one finding, not two
 
 
 # --- PX4xx values -----------------------------------------------------------------------

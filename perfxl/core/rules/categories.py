@@ -297,6 +297,8 @@ def _internal(name: str, ctx: Context) -> bool:
 """,
 )
 def service_satisfaction_missing(ctx: Context) -> Iterator[Hit]:
+    if not ctx.any_indicator:
+        return  # PX209 already says there is no indicator at all
     fw = ctx.config.framework
     internal_row: Row | None = None
     satisfaction_rows: list[Row] = []
@@ -323,7 +325,5 @@ def service_satisfaction_missing(ctx: Context) -> Iterator[Hit]:
         name = text(getattr(ind, attr))
         yield Hit(internal_row.path(attr),
                   {"detail": f"：“{_cut(name)}”是部门内部满意度，不能代替服务对象满意度"})
-    elif ctx.rows:
-        yield Hit(ctx.rows[-1].path("name"), {"detail": ""})
     else:
-        yield Hit("indicators", {"detail": ""})
+        yield Hit(ctx.rows[-1].path("name"), {"detail": ""})

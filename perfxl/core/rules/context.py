@@ -121,6 +121,11 @@ class Context:
         return [i for i in out if isinstance(i, Indicator)]
 
     @cached_property
+    def any_indicator(self) -> bool:
+        """Whether any indicator has a name or a value (PX209 reports a form with none)."""
+        return any(text(i.name) or text(i.annual_value) for i in self.indicators)
+
+    @cached_property
     def rows(self) -> list[Row]:
         rows: list[Row] = []
         prev1 = prev2 = ""

@@ -159,7 +159,7 @@ def overall_goal_missing(ctx: Context) -> Iterator[Hit]:
 """,
 )
 def no_indicators(ctx: Context) -> Iterator[Hit]:
-    if not any(text(i.name) or text(i.annual_value) for i in ctx.indicators):
+    if not ctx.any_indicator:
         yield Hit("indicators")
 
 
