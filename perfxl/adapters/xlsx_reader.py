@@ -212,9 +212,12 @@ def _calamine_grids(path) -> list[Grid]:
             cells = {}
             for r, row in enumerate(sheet.to_python(skip_empty_area=False), start=1):
                 for c, value in enumerate(row, start=1):
-                    v = _norm(value)
-                    if v is not None:
-                        cells[(r, c)] = v
+                    # _norm inlined: most cells of the rectangle are empty
+                    if value is None or value == "":
+                        continue
+                    if isinstance(value, float) and value.is_integer():
+                        value = int(value)
+                    cells[(r, c)] = value
             merged = [MergedRange(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1)
                       for a, b in (sheet.merged_cell_ranges or [])]
             grids.append(Grid(sheet=sheet_name, cells=cells, merged=merged))
@@ -288,16 +291,19 @@ def _merged_ranges(xml: bytes) -> list[MergedRange]:
 
 
 def _formula_cells(xml: bytes) -> set[tuple[int, int]]:
-    """(row, col) of every cell holding a formula (<c …><f>…</f>…</c>)."""
-    if not _FORMULA_OPEN.search(xml):
-        return set()
+    """(row, col) of every cell holding a formula (<c …><f>…</f>…</c>).
+
+    A form has a few formulas among hundreds of cells, so each <f> is traced back to the
+    cell it sits in rather than every cell searched for an <f>."""
     out = set()
-    for m in _CELL.finditer(xml):
-        if m.group(3) == b"/>":
+    for f in _FORMULA_OPEN.finditer(xml):
+        start = max(xml.rfind(b"<c ", 0, f.start()), xml.rfind(b"<c>", 0, f.start()))
+        m = _CELL.match(xml, start) if start >= 0 else None
+        if m is None or m.group(3) == b"/>" or m.end() > f.start():
             continue
-        end = xml.find(b"</c>", m.end())
-        if _FORMULA_OPEN.search(xml, m.end(), end if end >= 0 else len(xml)):
-            out.add((int(m.group(2)), _col_number(m.group(1).decode())))
+        if xml.find(b"</c>", m.end(), f.start()) >= 0:
+            continue  # the <f> lies after this cell closed: not a cell's formula
+        out.add((int(m.group(2)), _col_number(m.group(1).decode())))
     return out
 
 

@@ -105,8 +105,11 @@ class Grid:
     def drop(self, cells: set[tuple[int, int]]) -> None:
         """Forget some cells (e.g. formula cells, whose values are derived)."""
         for rc in cells:
-            self.cells.pop(rc, None)
-        self.__post_init__()
+            if self.cells.pop(rc, None) is not None:
+                cols = self._by_row[rc[0]]
+                cols.remove(rc[1])
+                if not cols:
+                    del self._by_row[rc[0]]
 
     def line_of(self, row: int) -> int:
         return self.line_numbers.get(row, row)
