@@ -18,6 +18,8 @@ _DROP = re.compile(r"[\s*#“”\"'‘’「」:]+")
 
 def key(value: Any) -> str:
     """The comparison key of a cell's text ('' for blanks and numbers)."""
+    if type(value) is str:
+        return _key(value)
     if value is None or isinstance(value, (int, float)):
         return ""
     return _key(str(value))

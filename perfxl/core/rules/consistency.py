@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from perfxl.core.rules.context import Context, Row, text
 from perfxl.core.rules.registry import Hit, register
-from perfxl.core.values import Target, convert_unit, normalize, parse_target
+from perfxl.core.values import Target, convert_unit, normalize, parse_target, unit_scale
 
 _SPLIT = re.compile(r"[，,。；;、：:\n]|其中|并|和|及")
 # Common verbs and fillers that say nothing about what is measured.
@@ -27,6 +29,7 @@ class Quantity:
         return self.phrase
 
 
+@lru_cache(maxsize=1 << 14)
 def _keywords(phrase: str) -> frozenset[str]:
     cjk = re.sub(r"[^\u4e00-\u9fff]", " ", phrase)
     grams = {w[i:i + 2] for w in cjk.split() for i in range(len(w) - 1)}
@@ -35,6 +38,12 @@ def _keywords(phrase: str) -> frozenset[str]:
 
 def quantities(value: str) -> list[Quantity]:
     """Every number + unit written in a text, one per clause."""
+    return list(_quantities(value))
+
+
+@lru_cache(maxsize=1 << 14)
+def _quantities(value: str) -> tuple[Quantity, ...]:
+    # Forms repeat the same indicator texts; Quantity is immutable.
     out = []
     for clause in _SPLIT.split(normalize(value)):
         clause = clause.strip()
@@ -43,19 +52,39 @@ def quantities(value: str) -> list[Quantity]:
         t = parse_target(clause)
         if t.quantitative and t.unit and t.number is not None and not t.unit.startswith("/"):
             out.append(Quantity(clause, t.number, t.unit, _keywords(clause)))
-    return out
+    return tuple(out)
+
+
+_CASES = frozenset({"宗", "件"})
 
 
 def _same_amount(a: Quantity, b: Quantity) -> bool:
-    if {a.unit, b.unit} <= {"宗", "件"}:  # both count cases
+    if a.unit in _CASES and b.unit in _CASES:  # both count cases
         return abs(a.number - b.number) < 1e-9
     other = convert_unit(b.number, b.unit, a.unit)
     return other is not None and abs(a.number - other) < 1e-9
 
 
-def measured(q: Quantity, indicator_quantities: list[Quantity]) -> bool:
+def measured(q: Quantity, indicator_quantities: list[Quantity] | QuantityIndex) -> bool:
     """An indicator measures a task target when it states the same amount about the same thing."""
+    if isinstance(indicator_quantities, QuantityIndex):
+        indicator_quantities = indicator_quantities.candidates(q)
     return any(_same_amount(q, iq) and (q.keywords & iq.keywords) for iq in indicator_quantities)
+
+
+class QuantityIndex:
+    """Indicator quantities by base unit (万件 and 件 share 件): a task target is only
+    compared with those _same_amount can equate, instead of with every indicator."""
+
+    def __init__(self, quantities: list[Quantity]) -> None:
+        self._by_base: dict[str, list[Quantity]] = defaultdict(list)
+        for q in quantities:
+            self._by_base[unit_scale(q.unit)[0]].append(q)
+        self._cases = [q for q in quantities if q.unit in _CASES]
+
+    def candidates(self, q: Quantity) -> list[Quantity]:
+        same = self._by_base.get(unit_scale(q.unit)[0], [])
+        return same + self._cases if q.unit in _CASES else same
 
 
 @register(
@@ -78,9 +107,10 @@ def task_target_unmeasured(ctx: Context) -> Iterator[Hit]:
             for q in quantities(text(getattr(ind, attr, ""))):
                 indicator_quantities.append(
                     Quantity(q.phrase, q.number, q.unit, q.keywords | _keywords(context)))
+    index = QuantityIndex(indicator_quantities)
     for i, task in ctx.tasks():
         goal = text(getattr(task, "goal", ""))
-        missing = [q for q in quantities(goal) if not measured(q, indicator_quantities)]
+        missing = [q for q in quantities(goal) if not measured(q, index)]
         if missing:
             name = text(getattr(task, "name", "")) or f"第{i + 1}项"
             shown = "、".join(f"“{q.phrase}”" for q in missing[:4])

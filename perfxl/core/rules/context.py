@@ -20,6 +20,8 @@ from perfxl.core.values import Amount, Target, normalize, parse_amount, parse_ta
 
 def text(value: Any) -> str:
     """Any cell value as normalised text ("" for None)."""
+    if type(value) is str:
+        return _normalized(value)
     if value is None:
         return ""
     if isinstance(value, str):
@@ -77,6 +79,16 @@ class Context:
         self.config = config
         self.framework = FRAMEWORKS[config.framework]
         self._targets: dict[str, Target] = {}
+        self._shared: dict[Any, Any] = {}
+
+    def shared(self, key: Any, compute):
+        """``compute()``, once per form: several rules walk the same cells (every text
+        cell, every indicator value), and consolidation checks thousands of forms."""
+        try:
+            return self._shared[key]
+        except KeyError:
+            value = self._shared[key] = compute()
+            return value
 
     @property
     def guangdong(self) -> bool:

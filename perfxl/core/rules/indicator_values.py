@@ -15,6 +15,10 @@ _COLUMNS = (("annual_value", "年度指标值"), ("period_value", "实施周期�
 
 def value_cells(ctx: Context) -> Iterator[tuple[Row, str, str, Target]]:
     """(row, path, raw text, parsed target) for every filled indicator value cell."""
+    return iter(ctx.shared("value_cells", lambda: list(_value_cells(ctx))))
+
+
+def _value_cells(ctx: Context) -> Iterator[tuple[Row, str, str, Target]]:
     two = ctx.guangdong and ctx.form.value_columns == 2
     for row in ctx.rows:
         if shifted_row(row, ctx):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from perfxl.core.rules.context import Context, text
 from perfxl.core.values import parse_target
@@ -20,34 +21,39 @@ _BASE_WORDS = ("较", "比", "同比", "相比", "对比", "自", "从", "截至
 def text_cells(ctx: Context, forward_only: bool = False) -> Iterator[tuple[str, str]]:
     """(path, text) of every free-text cell. ``forward_only`` leaves out reference values
     and notes, which legitimately talk about past years."""
+    cells = ctx.shared("text_cells", lambda: list(_text_cells(ctx)))
+    return ((path, value) for path, value, forward in cells if forward or not forward_only)
+
+
+# 年度标准值 is this year's standard; 规划值, sources and 历史值 may cite the past.
+_REFERENCES = (("standard", "plan_value", False), ("standard", "value", True),
+               ("standard", "source", False), ("history", "avg3", False),
+               ("history", "last_year", False), ("history", "source", False))
+
+
+def _text_cells(ctx: Context) -> Iterator[tuple[str, str, bool]]:
+    """(path, text, forward-looking) of every free-text cell, read once per form."""
     form = ctx.form
     for path in ("title", "department", "overall_goal", "other_tasks"):
         value = text(getattr(form, path, ""))
-        if value and not (forward_only and path == "title"):
-            yield path, value
+        if value:
+            yield path, value, path != "title"
     for i, task in ctx.tasks():
         for attr in ("name", "content", "goal"):
             value = text(getattr(task, attr, ""))
             if value:
-                yield f"tasks[{i}].{attr}", value
+                yield f"tasks[{i}].{attr}", value, True
     for row in ctx.rows:
         ind = row.indicator
         for attr in _INDICATOR_TEXT:
-            if forward_only and attr in ("note", "project"):
-                continue
             value = text(getattr(ind, attr, ""))
             if value:
-                yield row.path(attr), value
-        # 年度标准值 is this year's standard; 规划值, sources and 历史值 may cite the past.
-        groups = ((("standard", ("value",)),) if forward_only else
-                  (("standard", ("plan_value", "value", "source")),
-                   ("history", ("avg3", "last_year", "source"))))
-        for group, attrs in groups:
+                yield row.path(attr), value, attr not in ("note", "project")
+        for group, attr, forward in _REFERENCES:
             obj = getattr(ind, group, None)
-            for attr in attrs:
-                value = text(getattr(obj, attr, "")) if obj is not None else ""
-                if value:
-                    yield row.path(f"{group}.{attr}"), value
+            value = text(getattr(obj, attr, "")) if obj is not None else ""
+            if value:
+                yield row.path(f"{group}.{attr}"), value, forward
 
 
 @register(
@@ -63,10 +69,27 @@ def text_cells(ctx: Context, forward_only: bool = False) -> Iterator[tuple[str, 
 )
 def placeholder(ctx: Context) -> Iterator[Hit]:
     patterns = [re.compile(p) for p in ctx.config.placeholder_patterns]
+    any_pattern = _any_of(tuple(ctx.config.placeholder_patterns))
     for path, value in text_cells(ctx):
+        if any_pattern is not None and any_pattern.search(value) is None:
+            continue  # no pattern matches anywhere: nothing to collect
         found = [m.group(0) for p in patterns for m in p.finditer(value)]
         if found:
             yield Hit(path, {"text": _short(value), "found": "、".join(dict.fromkeys(found))})
+
+
+@lru_cache(maxsize=64)
+def _any_of(patterns: tuple[str, ...]) -> re.Pattern | None:
+    """One regex matching wherever any of ``patterns`` matches, to skip the cells none
+    of them matches in one pass. None when the patterns cannot be combined safely
+    (groups, which back-references need and an alternation renumbers; inline flags)."""
+    try:
+        compiled = [re.compile(p) for p in patterns]
+        if not compiled or any(c.groups for c in compiled):
+            return None
+        return re.compile("|".join(f"(?:{p})" for p in patterns))
+    except re.error:
+        return None
 
 
 def _short(s: str, n: int = 30) -> str:
@@ -103,6 +126,8 @@ def vague_target(ctx: Context) -> Iterator[Hit]:
 def stale_years(value: str, year: int, gap: int) -> list[int]:
     """Years in ``value`` at least ``gap`` years before ``year``, outside titles and
     comparison bases."""
+    if "年" not in value:  # _YEAR needs it
+        return []
     s = _TITLES.sub(lambda m: " " * len(m.group(0)), value)
     out = []
     for m in _YEAR.finditer(s):
