@@ -1,4 +1,5 @@
-"""Build examples/*.xlsx from the seed text extracts with `perfxl import` (one code path).
+"""Build examples/*.xlsx from the seed text extracts in examples/seeds/ with `perfxl import`
+(one code path).
 
     python scripts/build_examples.py [OUTPUT_DIR]
 """
@@ -13,10 +14,10 @@ sys.path.insert(0, str(ROOT))
 
 from perfxl.cli import main  # noqa: E402
 
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT / "examples" / "seeds"  # copies of ../shared/seeds, so a fresh clone has them
 EXAMPLES = {
-    "guangdong_huizhou_2022.xlsx": ("000_1f23131ff932cb0d.txt", "guangdong"),
-    "shandong_linyi_2021.xlsx": ("004_44c2139d19a13d1b.txt", "shandong"),
+    "guangdong_huizhou_2022.xlsx": ("guangdong_huizhou_2022.txt", "guangdong"),
+    "shandong_linyi_2021.xlsx": ("shandong_linyi_2021.txt", "shandong"),
 }
 
 

@@ -9,10 +9,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT.parent / "shared" / "seeds"
-GUANGDONG_SEED = SEEDS / "000_1f23131ff932cb0d.txt"
-SHANDONG_SEED = SEEDS / "004_44c2139d19a13d1b.txt"
 EXAMPLES = ROOT / "examples"
+# Copies of ../shared/seeds (000_1f23131ff932cb0d.txt, 004_44c2139d19a13d1b.txt) bundled so a
+# fresh clone without ../shared has them; test_demo checks they still match the originals.
+SEEDS = EXAMPLES / "seeds"
+SHARED_SEEDS = ROOT.parent / "shared" / "seeds"
+GUANGDONG_SEED = SEEDS / "guangdong_huizhou_2022.txt"
+SHANDONG_SEED = SEEDS / "shandong_linyi_2021.txt"
 
 
 def pytest_collection_modifyitems(config, items):
