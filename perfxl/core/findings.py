@@ -24,6 +24,23 @@ class Finding:
         return asdict(self)
 
 
+def format_findings(findings: list[Finding]) -> str:
+    """The plain-text listing (``perfxl check``, the demo): one line per finding, then a count."""
+    lines = []
+    for f in findings:
+        where = f"{f.sheet}!{f.cell}" if f.cell else (f.sheet or "-")
+        label = SEVERITY_LABELS.get(f.severity, f.severity)
+        lines.append(f"{f.file}:{where}: {f.rule} [{label}] {f.message}")
+    counts = {s: sum(f.severity == s for f in findings) for s in SEVERITIES}
+    files = len({f.file for f in findings})
+    if findings:
+        summary = "，".join(f"{SEVERITY_LABELS[s]} {counts[s]} 个" for s in SEVERITIES)
+        lines.append(f"共 {len(findings)} 个问题（{files} 个文件）：{summary}")
+    else:
+        lines.append("未发现问题。")
+    return "\n".join(lines) + "\n"
+
+
 class FormReadError(Exception):
     """A workbook cannot be read as a form. The message is user-facing Chinese text."""
 

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from perfxl.cli import UserError
-from perfxl.core.findings import SEVERITIES, SEVERITY_LABELS, Finding
+from perfxl.core.findings import Finding, format_findings
 from perfxl.core.rules import ConfigError
 
 NAME = "check"
@@ -88,18 +88,6 @@ def render(findings: list[Finding], fmt: str) -> str:
         writer.writeheader()
         writer.writerows(f.to_dict() for f in findings)
         return buf.getvalue()
-    lines = []
-    for f in findings:
-        where = f"{f.sheet}!{f.cell}" if f.cell else (f.sheet or "-")
-        label = SEVERITY_LABELS.get(f.severity, f.severity)
-        lines.append(f"{f.file}:{where}: {f.rule} [{label}] {f.message}")
-    counts = {s: sum(f.severity == s for f in findings) for s in SEVERITIES}
-    files = len({f.file for f in findings})
-    if findings:
-        summary = "，".join(f"{SEVERITY_LABELS[s]} {counts[s]} 个" for s in SEVERITIES)
-        lines.append(f"共 {len(findings)} 个问题（{files} 个文件）：{summary}")
-    else:
-        lines.append("未发现问题。")
-    return "\n".join(lines) + "\n"
+    return format_findings(findings)
 
 
