@@ -1,5 +1,5 @@
 """Build examples/*.xlsx from the seed text extracts in examples/seeds/ with `perfxl import`
-(one code path).
+(one code path), and the demo's sample roster (perfxl.adapters.demo.write_sample_roster).
 
     python scripts/build_examples.py [OUTPUT_DIR]
 """
@@ -12,6 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from perfxl.adapters.demo import ROSTER_FILE, write_sample_roster  # noqa: E402
 from perfxl.cli import main  # noqa: E402
 
 SEEDS = ROOT / "examples" / "seeds"  # copies of ../shared/seeds, so a fresh clone has them
@@ -30,6 +31,7 @@ def build(out_dir: Path) -> list[Path]:
         if code != 0:
             raise SystemExit(f"import of {seed} failed with exit code {code}")
         written.append(target)
+    written.append(write_sample_roster(out_dir / ROSTER_FILE))
     return written
 
 
