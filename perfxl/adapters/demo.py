@@ -27,7 +27,8 @@ SEEDS_DIR = "seeds"
 # seed text extract → layout; imported forms are named <department>_<year>.xlsx
 SEEDS = {"guangdong_huizhou_2022.txt": "guangdong", "shandong_linyi_2021.txt": "shandong"}
 CLEAN_EXAMPLE = "guangdong_clean_2023.xlsx"
-ROSTER_FILE = "示例部门名单.xlsx"
+# in a folder of its own: examples/*.xlsx are all forms (checked, rendered, read as such)
+ROSTER_FILE = "roster/示例部门名单.xlsx"
 YEAR = 2023  # the clean example's year; the imported Huizhou form (2022) is its 上年 history
 DEADLINE = "2023年3月31日"
 SENDER = ("jxk@czj.example.gov.cn", "示例市财政局绩效管理科", "0000-1234567")
