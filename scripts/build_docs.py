@@ -8,7 +8,7 @@
 2. Makes the guide's pictures (``images/*.png``) from the project's own files with
    LibreOffice headless (perfxl/adapters/render.py): both official templates, the roster
    template, a checked copy of an example form, a form filled from the library, the
-   summary of examples/ and an import's 导入说明 sheet.
+   summary of examples/, an import's 导入说明 sheet and the 帮助 button's sheet.
    ``--no-render`` skips this step (fast, no LibreOffice needed).
 3. Copies docs/guide and docs/dev into the output with the pictures and renders every page
    to HTML beside its Markdown. With rendering, every picture a guide page refers to must
@@ -120,6 +120,7 @@ def picture_sources(work: Path) -> list[Path]:
     from perfxl.adapters.fill_xlsx import fill_form
     from perfxl.adapters.library_xlsx import load_libraries
     from perfxl.core.library.fill import FillItem
+    from perfxl.excel.dispatch import run_headless
 
     raw = work / "raw"
     raw.mkdir()
@@ -158,6 +159,11 @@ def picture_sources(work: Path) -> list[Path]:
     imported = raw / IMPORTED_EXAMPLE.name
     shutil.copyfile(IMPORTED_EXAMPLE, imported)
     shot(imported, "import_notes", "导入说明", fit=True)
+
+    book = raw / "book.xlsx"
+    shutil.copyfile(GD_TEMPLATE, book)
+    run_headless("px_help", book, {}, raw / "help.xlsx")  # what the 帮助 button adds
+    shot(raw / "help.xlsx", "help_sheet", "perfxl帮助", fit=True)
 
     return out
 

@@ -113,6 +113,8 @@ def test_help_lists_every_button(forms, tmp_path):
     labels = [r[0] for r in wb[HELP_SHEET].iter_rows(min_row=2, values_only=True) if r[0]]
     assert [b.label for b in ribbon.BUTTONS] == labels[:len(ribbon.BUTTONS)]
     assert wb.active.title == HELP_SHEET
+    ws = wb[HELP_SHEET]
+    assert ws.column_dimensions["B"].width == 60 and ws["B2"].alignment.wrap_text
 
 
 def test_every_handler_has_a_button_and_runs_headless(forms, tmp_path):

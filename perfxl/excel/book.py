@@ -64,6 +64,10 @@ class Book(ABC):
     def write_rows(self, sheet: str, top_left: str, rows: list[list[Any]]) -> None: ...
 
     @abstractmethod
+    def format_columns(self, sheet: str, widths: dict[str, float], wrap: tuple[str, ...] = ()) -> None:
+        """Column widths (in characters) by column letter; text in the ``wrap`` columns wraps."""
+
+    @abstractmethod
     def read_rows(self, sheet: str) -> list[list[Any]]:
         """The sheet's used range as rows of values, from A1."""
 
@@ -203,6 +207,24 @@ class FileBook(Book):
         for i, row in enumerate(rows):
             for j, value in enumerate(row):
                 ws.cell(row=r0 + i, column=c0 + j, value=value)
+
+    def format_columns(self, sheet: str, widths: dict[str, float], wrap: tuple[str, ...] = ()) -> None:
+        from openpyxl.styles import Alignment
+
+        from perfxl.adapters.template.styles import fit_height
+
+        ws = self.wb[sheet]
+        for column, width in widths.items():
+            ws.column_dimensions[column].width = width
+        for column in wrap:
+            width = widths.get(column, 8.43)
+            for cell in ws[column]:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                if cell.value not in (None, ""):
+                    # Excel refits a wrapped row it draws; a stored file needs the height.
+                    height = fit_height([(cell.value, width)], minimum=15.0)
+                    current = ws.row_dimensions[cell.row].height or 0
+                    ws.row_dimensions[cell.row].height = max(current, height)
 
     def read_rows(self, sheet: str) -> list[list[Any]]:
         return [list(r) for r in self.wb[sheet].iter_rows(values_only=True)]
@@ -364,6 +386,13 @@ class LiveBook(Book):  # pragma: no cover - needs Excel on Windows
         if rows:
             width = max(len(r) for r in rows)
             self.book.sheets[sheet][top_left].value = [list(r) + [None] * (width - len(r)) for r in rows]
+
+    def format_columns(self, sheet: str, widths: dict[str, float], wrap: tuple[str, ...] = ()) -> None:
+        ws = self.book.sheets[sheet]
+        for column, width in widths.items():
+            ws.range(f"{column}:{column}").column_width = width
+        for column in wrap:
+            ws.range(f"{column}:{column}").wrap_text = True
 
     def read_rows(self, sheet: str) -> list[list[Any]]:
         used = self.book.sheets[sheet].used_range

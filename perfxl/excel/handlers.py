@@ -83,6 +83,8 @@ def help_sheet(book: Book) -> str:
         book.delete_sheet(HELP_SHEET)
     book.add_sheet(HELP_SHEET)
     book.write_rows(HELP_SHEET, "A1", rows)
+    # Readable without resizing: the 用途 texts are long, so that column wraps.
+    book.format_columns(HELP_SHEET, {"A": 12, "B": 60, "C": 52}, wrap=("B",))
     book.activate(HELP_SHEET)
     return f"已在“{HELP_SHEET}”工作表列出“{TAB_LABEL}”选项卡各按钮的用途。"
 
