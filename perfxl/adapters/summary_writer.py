@@ -25,6 +25,7 @@ import time
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -204,7 +205,7 @@ def link_target(path: str, output: Path) -> str | None:
     already writes the way Excel does (``file:///C:\\…``)."""
     target = Path(path).resolve()
     try:
-        rel = os.path.relpath(target, output.resolve().parent)
+        rel = os.path.relpath(target, _folder(output))
     except ValueError:  # another drive on Windows
         rel = ""
     if rel and rel != os.pardir and not rel.startswith(os.pardir + os.sep):
@@ -212,6 +213,12 @@ def link_target(path: str, output: Path) -> str | None:
     if os.name == "nt":
         return None
     return "file://" + _escape_uri(target.as_posix())
+
+
+@lru_cache(maxsize=8)
+def _folder(output: Path) -> Path:
+    # Resolved once per summary, not once per row (it walks the path with syscalls).
+    return output.resolve().parent
 
 
 def _escape_uri(path: str) -> str:
@@ -473,6 +480,16 @@ def _xml_text(value: str) -> str:
     return f"<t>{value}</t>"
 
 
+def _cell_tail(value: Any, s_attr: str) -> str:
+    """A cell's XML after its row number: style, type and value. Text (and True/False) is
+    an inline string, so it can never become a formula."""
+    if type(value) is str:
+        return f'"{s_attr} t="inlineStr"><is>{_xml_text(value)}</is></c>'
+    if isinstance(value, bool):
+        return f'"{s_attr} t="inlineStr"><is><t>{value}</t></is></c>'
+    return f'"{s_attr}><v>{value!r}</v></c>'
+
+
 def _column_styles(xml: str) -> dict[int, int]:
     """Style ids of the <col> elements XlsxWriter wrote (0-based column → xf id)."""
     out = {}
@@ -497,6 +514,10 @@ def _stream_sheet(dst: zipfile.ZipFile, info: zipfile.ZipInfo, xml: str, kind: s
         end = xml.index("</sheetData>")
     letters = [col_letter(c + 1) for c in range(n_cols)]
     s_attr = [f' s="{col_styles[c]}"' if col_styles.get(c) else "" for c in range(n_cols)]
+    # A cell is '<c r="' letter row '"' s_attr … ; everything after the row number is
+    # cached per column and value (departments, files, rules and units repeat).
+    opens = [f'<c r="{letters[c]}' for c in range(n_cols)]
+    tails: list[dict[Any, str]] = [{} for _ in range(n_cols)]
     zinfo = _clone(info, STREAM_LEVEL)
     big = n_rows * n_cols > 20_000_000
     written = 0
@@ -505,7 +526,7 @@ def _stream_sheet(dst: zipfile.ZipFile, info: zipfile.ZipInfo, xml: str, kind: s
         buf: list[str] = []
         size = 0
         r = 1
-        texts: dict[str, str] = {}
+        cached = 0
         for s in summaries:
             for row in rows_for(kind, s):
                 r += 1
@@ -515,21 +536,16 @@ def _stream_sheet(dst: zipfile.ZipFile, info: zipfile.ZipInfo, xml: str, kind: s
                 for c, value in enumerate(row):
                     if value is None or value == "":
                         continue
-                    if type(value) is str:
-                        t = texts.get(value)
-                        if t is None:
-                            t = _xml_text(value)
-                            if len(texts) > 200_000:
-                                texts.clear()
-                            texts[value] = t
-                        cells += ('<c r="', letters[c], rs, '"', s_attr[c], ' t="inlineStr"><is>', t,
-                                  "</is></c>")
-                    elif isinstance(value, bool):
-                        cells += ('<c r="', letters[c], rs, '"', s_attr[c],
-                                  f' t="inlineStr"><is><t>{value}</t></is></c>')
-                    else:
-                        cells += ('<c r="', letters[c], rs, '"', s_attr[c], "><v>", repr(value),
-                                  "</v></c>")
+                    tail = tails[c].get(value) if type(value) is str else None
+                    if tail is None:
+                        tail = _cell_tail(value, s_attr[c])
+                        if type(value) is str:
+                            if cached > 200_000:
+                                tails = [{} for _ in range(n_cols)]
+                                cached = 0
+                            tails[c][value] = tail
+                            cached += 1
+                    cells += (opens[c], rs, tail)
                 cells.append("</row>")
                 line = "".join(cells)
                 buf.append(line)
