@@ -29,9 +29,16 @@ class Quantity:
         return self.phrase
 
 
-@lru_cache(maxsize=1 << 14)
+_NOT_CJK = re.compile(r"[^\u4e00-\u9fff]+")
+
+
 def _keywords(phrase: str) -> frozenset[str]:
-    cjk = re.sub(r"[^\u4e00-\u9fff]", " ", phrase)
+    # Keyed on the Chinese text alone: phrases differing only in their numbers share it.
+    return _bigrams(_NOT_CJK.sub(" ", phrase))
+
+
+@lru_cache(maxsize=1 << 14)
+def _bigrams(cjk: str) -> frozenset[str]:
     grams = {w[i:i + 2] for w in cjk.split() for i in range(len(w) - 1)}
     return frozenset(grams - _STOP)
 
