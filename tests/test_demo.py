@@ -228,7 +228,7 @@ def test_failing_step_is_reported_and_the_others_still_run(tmp_path, monkeypatch
 
 
 @pytest.mark.slow
-def test_console_entry_replaces_the_previous_output(tmp_path):
+def test_console_entry_replaces_the_previous_output(tmp_path, run):
     out = tmp_path / "demo-output"
     out.mkdir()
     (out / demo.MARKER).write_text("", "utf-8")
@@ -239,5 +239,23 @@ def test_console_entry_replaces_the_previous_output(tmp_path):
     assert not (out / "旧文件.txt").exists()
     guide = (out / demo.README).read_text("utf-8")
     assert guide in r.stdout and str(out.resolve()) in r.stdout
+    assert guide == demo.guide_text(run[0])  # another folder, another process: the same result
     assert (out / demo.SUMMARY_DIR / demo.SUMMARY_FILE).is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["demo-output"]
+
+
+def test_previous_output_held_open_is_reported_and_left_alone(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / demo.MARKER).write_text("", "utf-8")
+    (out / "汇总表.xlsx").write_bytes(b"open in Excel")
+
+    def locked(src, dst):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(demo.os, "replace", locked)
+    assert main(["demo", "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "Excel 中打开" in err and "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert (out / "汇总表.xlsx").read_bytes() == b"open in Excel"

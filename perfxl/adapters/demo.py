@@ -115,6 +115,7 @@ def _import(out: Path, step: Step) -> None:
         target = out / IMPORT_DIR / f"{result.form.department}_{result.form.year}.xlsx"
         write_import(result, target)
         left = f"，{len(result.unplaced)} 处未能导入" if result.unplaced else ""
+        step.notes.append(f"{result.form.department}（{result.form.year}年）：导入完成{left}")
         step.outputs.append(Output(_rel(target, out), f"由公开发布的文本 examples/{SEEDS_DIR}/{seed} 导入的"
                                    f"已填写申报表{left}；“导入说明”工作表列出导入情况"))
 
@@ -145,7 +146,9 @@ def _check(out: Path, step: Step) -> None:
         step.outputs.append(Output(_rel(target, out), f"{_counts(shown)}：打开“校验结果”工作表，点击单元格"
                                    "链接跳到问题所在；有问题的单元格已按级别着色并加批注"))
     listing_file = out / CHECK_DIR / "校验结果.txt"
-    _write_text(listing_file, format_findings(listing))
+    text = format_findings(listing)
+    _write_text(listing_file, text)
+    step.notes.append(text.splitlines()[-1])
     step.outputs.append(Output(_rel(listing_file, out), "全部问题的清单（文件、单元格、规则、级别、说明），"
                                "与 perfxl check 的输出相同"))
 
@@ -172,6 +175,7 @@ def _fill(out: Path, step: Step) -> None:
             log.append(f"  已填入 {item.indicator.id} {item.indicator.name}（{item.value}）→ 第{row}行，{where}")
         for item, why in plan.skipped:
             log.append(f"  已跳过 {item.indicator.id} {item.indicator.name}：{why}")
+        step.notes.append(f"{form.department}：填入 {len(plan.placed)} 个指标")
         step.outputs.append(Output(_rel(target, out), f"按部门职能和重点任务从指标库推荐并填入 "
                                    f"{len(plan.placed)} 个三级指标（导入的原表未修改）"))
     log_file = out / FILL_DIR / "填充记录.txt"
@@ -197,6 +201,7 @@ def _distribute(out: Path, step: Step) -> None:
         raise DemoStepError(str(exc)) from None
     emls = result.campaign.eml_files if result.campaign else []
     eml_folder = emls[0].parent if emls else folder / EML_DIR
+    step.notes.append(f"{len(result.forms)} 个部门：预填申报表 {len(result.forms)} 份，邮件 {len(emls)} 封（未发送）")
     step.outputs += [
         Output(_rel(roster, out), f"部门名单（{len(result.forms)} 个部门，邮箱均为虚构），即 perfxl roster-template "
                                   f"生成的模板填上部门；复制自 examples/{ROSTER_FILE}"),
@@ -354,7 +359,12 @@ def run_demo(outdir: str | os.PathLike[str], progress: Progress = None) -> DemoR
     backup = None
     if outdir.exists():
         backup = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.perfxl-old-", dir=outdir.parent))
-        os.replace(outdir, backup / "old")
+        try:
+            os.replace(outdir, backup / "old")
+        except OSError as exc:
+            backup.rmdir()
+            raise DemoError(f"无法替换上次演示的输出 {outdir}（{exc.strerror or exc}）：其中的文件可能正在 "
+                            "Excel 中打开，请关闭后重试") from None
     try:
         outdir.mkdir()
         (outdir / MARKER).write_text("perfxl demo output: this folder is replaced by the next run\n", "utf-8")
@@ -392,7 +402,7 @@ def guide_text(result: DemoResult) -> str:
     """The numbered list of outputs (Chinese), as printed and saved as 说明.txt. Paths are
     relative to the output folder, so the text does not depend on where it was written."""
     lines = ["perfxl 演示：部门整体预算绩效目标申报表的全流程", "",
-             "以下路径都相对于本文件所在的文件夹（examples/ 指 perfxl 源码中的示例文件夹）。", ""]
+             "以下路径都相对于演示输出文件夹（即 说明.txt 所在的文件夹）；examples/ 指 perfxl 源码中的示例文件夹。", ""]
     for i, step in enumerate(result.steps, start=1):
         status = "" if step.ok else f"（未完成：{step.error}）"
         lines.append(f"{i}. {step.title}{status}")
