@@ -379,7 +379,7 @@ def run_demo(outdir: str | os.PathLike[str], progress: Progress = None) -> DemoR
             except FormReadError as exc:
                 step.error = f"{exc.file}：{exc.message}"
             except Exception as exc:  # one broken step must not hide what the others show
-                step.error = f"{type(exc).__name__}: {exc}"
+                step.error = f"内部错误（{type(exc).__name__}: {exc}）"
             for note in step.notes:
                 _say(progress, f"      {note}")
             if step.error:
@@ -409,6 +409,8 @@ def guide_text(result: DemoResult) -> str:
         for note in step.notes:
             lines.append(f"   {note}")
         for o in step.outputs:
+            if not step.ok and not (result.outdir / o.path).exists():
+                continue  # a failed step lists only what it did write
             lines.append(f"   {o.path}")
             lines.append(f"      {o.what}")
         lines.append("")
