@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from perfxl.core.findings import FormReadError
 from perfxl.core.textimport import import_text, text_to_grid
+from perfxl.core.parsing import labels as L
 from tests.conftest import GUANGDONG_SEED, SHANDONG_SEED
 
 GD_TASK_AMOUNTS = [9, 10, 200, 90, 60, 20, 120, 50, 50]
@@ -41,15 +44,39 @@ def test_guangdong_seed_values(gd_text):
 
 
 def test_guangdong_seed_defects_reproduced_column_by_column(gd_text):
-    ind = import_text(gd_text).form.indicators
+    f = import_text(gd_text).form
+    ind = f.indicators
     assert [(i.level1, i.level2) for i in ind] == [
         ("产出指标", "数量指标"), ("产出指标", "质量指标"), ("产出指标", "时效指标"),
         ("产出指标", "成本标"),
-        ("时效指标", "经济效益指标"), ("时效指标", "社会效益指标"), ("时效指标", "社会效益指标"),
-        ("时效指标", "生态效益指标"),
+        # line 43 writes 时效指标 (a 二级 name) in the 一级 column: kept for the rules
+        ("时效指标", "经济效益指标"),
+        # lines 44-46 leave the 一级 cell empty (merged); 时效指标 is no 一级, so their
+        # 一级 is the framework parent of their 二级
+        ("效益指标", "社会效益指标"), ("效益指标", "社会效益指标"), ("效益指标", "生态效益指标"),
         ("满意度指标", "服务对象满意度"),
     ]
     assert ind[3].annual_value == "550/人"
+    assert (f.sources["indicators[4].level1"].cell, f.sources["indicators[4].level1"].raw) == (
+        "B43", "时效指标")
+    # the inferred 一级 is written nowhere: its source is the row's own empty 一级 cell
+    assert (f.sources["indicators[5].level1"].cell, f.sources["indicators[5].level1"].raw) == (
+        "B44", None)
+    eco = ind[7]
+    assert f.sources["indicators[7].level2"].cell == "B46"
+    assert eco.name.startswith("提升政府立法立规与法律顾问工作质效")
+    assert eco.annual_value == eco.period_value
+    assert eco.annual_value.startswith("办理地方性法规、市政府规章、行政规范性文件审查（核）")
+    assert (ind[8].level1, ind[8].level2, ind[8].name, ind[8].annual_value, ind[8].period_value) == (
+        "满意度指标", "服务对象满意度", "群众满意度", "≥95%", "≥95%")
+
+
+def test_guangdong_merged_level1_that_fits_is_inherited(gd_text):
+    """Only an inherited text that is no framework 一级 gives way: a real 一级 above a
+    二级 of another 一级 is kept, for the rules to report the misplaced 二级."""
+    text = gd_text.replace("绩效指标\t时效指标\t经济效益指标", "绩效指标\t产出指标\t经济效益指标")
+    ind = import_text(text).form.indicators
+    assert [i.level1 for i in ind[4:8]] == ["产出指标"] * 4
 
 
 def test_guangdong_sources_name_lines_and_cells(gd_text):
@@ -112,21 +139,135 @@ def test_shandong_rows_column_by_column(sd_text):
     assert (mediation.duty_no, mediation.annual_value) == ("4", "98%")
     assert (mediation.standard.value, mediation.history.last_year) == ("98.00%", "99.70%")
     assert mediation.project == "办案业务及装备经费"
-    daily = by_name["日报宣传栏"]  # a row that lost a merged group cell
+    # line 27 gained an empty cell before 绩效指标 and lost the empty 规划值: the head is
+    # closed up, 标准值 and its 来源 stay where they were printed
+    daily = by_name["日报宣传栏"]
     assert (daily.duty_no, daily.annual_value, daily.note, daily.activity) == (
         "2", "发布专栏24期", "2020年新项目", "每期临沂日报")
+    assert (daily.standard.plan_value, daily.standard.value, daily.standard.source) == (
+        "", "发布专栏24期", "内部统计")
     last = f.indicators[-1]
     assert (last.duty_no, last.duty, last.goal) == ("11", "综合管理工作", "协助各科室工作")
     assert f.sources[f"indicators[{len(f.indicators) - 1}].duty_no"].cell == "A75"
 
 
-def test_shandong_seed_unplaced_lines_are_reported(sd_text):
+def _line(cell: str) -> int:
+    return int(re.sub(r"^[A-Z]+", "", cell))
+
+
+def _row(form, line: int):
+    """The indicator whose 年度指标值 was read from ``line`` of the extract."""
+    return next(ind for i, ind in enumerate(form.indicators)
+                if _line(form.sources[f"indicators[{i}].annual_value"].cell) == line)
+
+
+def _ref(ind):
+    return (ind.standard.plan_value, ind.standard.value, ind.standard.source,
+            ind.history.avg3, ind.history.last_year, ind.history.source)
+
+
+def test_shandong_seed_every_line_is_placed(sd_text):
     r = import_text(sd_text)
-    lines = {u[0] for u in r.unplaced}
-    assert {34, 35, 58} <= lines
-    line58 = next(u for u in r.unplaced if u[0] == 58)
-    assert "法律援助便民服务" in line58[1] and line58[2]
-    assert "第 58 行" in r.summary
+    assert r.unplaced == []
+    assert "所有内容均已导入" in r.summary
+    lines = sorted(_line(s.cell) for k, s in r.form.sources.items() if k.endswith(".annual_value"))
+    data_lines = [n for n, line in enumerate(sd_text.split("\n"), 1)
+                  if n > 10 and line.count("\t") > 10 and "职责序号" not in line
+                  and line.replace("\t", "").strip()
+                  and not all(L.match_sd_subheader(c) or not c.strip() for c in line.split("\t"))]
+    assert lines == data_lines  # one indicator per data line
+    assert all(ind.annual_value for ind in r.form.indicators)
+
+
+def test_shandong_merged_duty_lines_join_their_duty(sd_text):
+    """Lines 34 and 35 start with a text in the 职责序号 column and an empty cell: lines
+    of the merged 部门职责 cell of duty 3 (立法任务), printed beside later rows."""
+    f = import_text(sd_text).form
+    duty3 = [i for i in f.indicators if i.duty_no == "3"]
+    assert len(duty3) == 6
+    assert {i.duty for i in duty3} == {
+        "立法任务\n积极落实年度立法任务\n研究起草司法行政方面的地方性法规、规章草案"}
+    row33 = _row(f, 33)  # a stray leading cell: 3 stands in the second column
+    assert (row33.goal, row33.name, row33.annual_value) == ("科学谋划立法项目", "立法的科学性", "确保立法科学性")
+    assert _ref(row33) == ("", "确保立法科学性", "2020年市政府立法工作计划和规范性文件制定计划", "", "", "")
+    assert (row33.note, row33.project) == ("正常科室职责", "基本支出")
+    row34 = _row(f, 34)
+    assert (row34.goal, row34.name, row34.annual_value) == ("科学谋划立法项目", "立法项目有序开展", "完成三个项目立法任务")
+    assert row34.explanation.startswith("市人大常委会将《临沂市大气污染防治条例》")
+    assert _ref(row34) == ("", "三个项目立法任务", "根据市人大常委会计划",
+                           "", "四个项目立法任务", "根据市人大常委会计划")
+    assert (row34.activity[:8], row34.project) == ("目前已按时完成《", "基本支出")
+    row35 = _row(f, 35)
+    assert (row35.goal, row35.name, row35.explanation) == (
+        "强化规范性文件监管、重大行政决策合法性审查", "依法审查规范性文件", "依法审查规范性文件")
+    assert row35.annual_value == "依法审查规范性文件及其他文件,为全市经济社会又好又快发展提供政策保障"
+    assert _ref(row35)[1:3] == ("1.职责范围应审尽审,严格审查", "工作职责")
+    assert (row35.note, row35.project) == ("正常科室职责", "基本支出")
+
+
+def test_shandong_rows_that_lost_leading_cells(sd_text):
+    """Line 58 starts in the 职责序号 column, without the empty cells of the merged
+    职责序号, 部门职责 and 职责目标; line 59 lost its empty 指标解释, not its 年度指标值."""
+    f = import_text(sd_text).form
+    row58 = _row(f, 58)
+    assert (row58.duty_no, row58.duty) == ("6", "公共法律服务体系建设")
+    assert row58.goal.startswith("深入推进公共法律服务“一体化”建设")
+    assert (row58.name, row58.explanation, row58.annual_value) == (
+        "法律援助便民服务", "增加12348坐席，日均接线量增加至180人", "至少增加2个12348坐席")
+    assert _ref(row58)[2:] == ("", "", "增加2个", "内部工作安排")
+    assert (row58.activity, row58.project) == ("至少增加2个12348坐席", "法援经费")
+    row59 = _row(f, 59)
+    assert row59.duty_no == "6" and row59.name.startswith("进一步深化“放管服”改革")
+    assert row59.annual_value == "推行“经济困难状况承诺制”"
+    assert _ref(row59)[:3] == ("", "推行“经济困难状况承诺制”",
+                               "《司法部关于印发开展证明事项告知承诺制试点工作方案的通知》")
+    assert (row59.activity[:6], row59.project) == ("制定《临沂市", "法援经费")
+    assert f.sources[f"indicators[{f.indicators.index(row59)}].annual_value"].cell == "E59"
+
+
+def test_shandong_reference_values_stay_in_their_columns(sd_text):
+    """标准值/历史值 and their 来源: a source text never lands among the values."""
+    f = import_text(sd_text).form
+    for ind in f.indicators:
+        values = (ind.standard.plan_value, ind.standard.value, ind.history.avg3,
+                  ind.history.last_year)
+        assert not {"内部统计", "工作职责", "系统统计"} & set(values), ind
+    row25 = _row(f, 25)  # the empty 规划值 cell was lost: 标准值, 来源, 均值, 上年值 follow
+    assert _ref(row25) == ("", "基层法律服务工作者执业核准考试工作有序进行",
+                           "《山东省基层法律服务工作者执业核准考试办法(试行)》", "有序进行", "有序进行", "")
+    row29 = _row(f, 29)
+    assert (row29.name, row29.annual_value) == ("开展七五普法验收", "七五普法验收合格")
+    assert _ref(row29) == ("", "七五普法验收合格", "市委市政府会议精神",
+                           "持续开展", "持续开展", "市委市政府会议精神")
+    assert (row29.note, row29.activity) == ("2020年七五最后一年,进行工作验收", "七五总体验收")
+    row30 = _row(f, 30)
+    assert (row30.name, row30.annual_value) == ("组织开展领导干部普法考试", "最终成绩合格率达100%")
+    assert _ref(row30) == ("", "100%", "内部统计", "100%", "100%", "内部统计")
+    row31 = _row(f, 31)
+    assert (row31.annual_value, row31.standard.value, row31.standard.source) == (
+        "按时按量完成", "按时按量完成", "内部统计")
+    assert (row31.note, row31.activity, row31.project) == (
+        "正常科室职责", "根据年初工作计划", "办案业务及装备经费")
+    row51 = _row(f, 51)  # states no 标准值 or 历史值 at all (for the rules to report)
+    assert (row51.name, row51.annual_value, _ref(row51)) == ("加强公证质量检查", "应做尽做", ("",) * 6)
+    row37 = _row(f, 37)  # one of 规划值/标准值 was lost; the 来源 stays a source
+    assert "应做尽做" in _ref(row37)[:2] and row37.standard.source == "工作职责"
+    row47 = _row(f, 47)
+    assert _ref(row47)[2:] == ("贯彻落实《社区矫正法》有关要求", "2020年底完成", "",
+                               "最高人民法院、最高人民检察院、公安部、司法部《社区矫正实施办法》")
+    row55 = _row(f, 55)
+    assert _ref(row55) == ("办案人员参加相关培训，计划举办XX场次", "3场", "内部工作计划",
+                           "年均参加各类培训3次", "19年参加各类培训6次", "内部统计")
+    row11 = _row(f, 11)  # 备注 lost: the tail is 工作活动, 预算项目
+    assert (row11.note, row11.activity[:6], row11.project) == ("", "完善制定全面", "基本支出")
+
+
+def test_shandong_stated_total_that_the_formula_would_change_is_reported(sd_text):
+    assert import_text(sd_text).unplaced == []
+    r = import_text(sd_text.replace("2794.05万元", "2800万元", 1))
+    assert r.form.budget.declared_total == 2800
+    [(line, text, reason)] = r.unplaced
+    assert (line, text) == (5, "2800万元") and "公式" in reason and "2794.05" in reason
 
 
 def _placed_or_reported(text: str):
@@ -136,7 +277,6 @@ def _placed_or_reported(text: str):
     placed = {(s.cell, str(s.raw)) for s in r.form.sources.values()}
     reported = "\n".join(t for _, t, _ in r.unplaced)
     from perfxl.core.grid import a1
-    from perfxl.core.parsing import labels as L
     from perfxl.core.parsing.shandong import is_sd_label
     missing = []
     for (row, col), v in grid.cells.items():
@@ -146,6 +286,8 @@ def _placed_or_reported(text: str):
             continue
         if any(L.clean_text(v) == L.clean_text(s.raw) for s in r.form.sources.values()):
             continue
+        if any(L.clean_text(v) in i.duty.split("\n")[1:] for i in r.form.indicators):
+            continue  # a line of a merged 部门职责 cell, joined to it
         missing.append((row, col, v))
     return r, missing
 

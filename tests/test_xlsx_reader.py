@@ -313,3 +313,20 @@ def test_repeated_headers(tmp_path, seed_form):
     rows.insert(k, [None] + list(ind_header[1:]))
     form = read_form(write_rows(tmp_path / "v.xlsx", rows, []))
     assert form.to_dict() == seed_form.to_dict()
+
+
+def test_shandong_merged_indicator_cell_is_shared(tmp_path, sd_seed_form):
+    """A 绩效指标 merged over two rows: the second row shares it. An empty, unmerged
+    绩效指标 stays empty (a missing indicator, for the rules)."""
+    from tests._workbooks import shandong_rows
+    rows, merges = shandong_rows(sd_seed_form)
+    first = next(i for i, r in enumerate(rows) if len(r) > 3 and r[3] == sd_seed_form.indicators[0].name)
+    rows[first + 1][3] = None
+    rows[first + 2][3] = None
+    merges.append(f"D{first + 1}:D{first + 2}")  # 1-based rows: the first two indicators
+    form = read_form(write_rows(tmp_path / "sd.xlsx", rows, merges))
+    ind = form.indicators
+    assert ind[1].name == ind[0].name == sd_seed_form.indicators[0].name
+    assert form.sources["indicators[1].name"].cell == f"D{first + 1}"
+    assert ind[2].name == ""
+    assert ind[2].annual_value == sd_seed_form.indicators[2].annual_value

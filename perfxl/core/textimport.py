@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from perfxl.core.calc import AMOUNT_TOLERANCE
 from perfxl.core.findings import FormReadError
 from perfxl.core.grid import Grid, is_blank
 from perfxl.core.model import Form
@@ -191,8 +192,30 @@ def import_text(text: str, layout: str = "auto", name: str = "") -> ImportResult
             if not is_blank(src.raw) and parse_amount(src.raw).value is None:
                 line = int(re.sub(r"^[A-Z]+", "", src.cell))
                 unplaced.append((line, str(src.raw), f"“{path}”的金额无法识别"))
+    total_note = _declared_total_not_kept(form)
+    if total_note:
+        unplaced.append(total_note)
     unplaced.sort(key=lambda u: u[0])
     return ImportResult(form, unplaced, summarize(form, unplaced))
+
+
+def _declared_total_not_kept(form: Form) -> tuple[int, str, str] | None:
+    """The official Shandong template computes 部门整体预算总额 (基本支出 + 项目支出) by
+    formula, so a stated total that differs from that sum would not survive the import:
+    it is reported instead, with its line. A total that agrees is carried by the formula."""
+    b = form.budget
+    src = form.sources.get("budget.declared_total")
+    if form.layout != "shandong" or b.declared_total is None or src is None:
+        return None
+    if b.basic is None and b.project is None:
+        return None
+    computed = round((b.basic or 0.0) + (b.project or 0.0), 2)
+    if abs(computed - b.declared_total) <= AMOUNT_TOLERANCE + 1e-9:
+        return None
+    line = int(re.sub(r"^[A-Z]+", "", src.cell))
+    return (line, str(src.raw),
+            f"部门整体预算总额 {b.declared_total:g} 万元与基本支出+项目支出 {computed:g} 万元不符；"
+            "模板中的总额由公式计算，原文数值未写入表格")
 
 
 def summarize(form: Form, unplaced: list[tuple[int, str, str]]) -> str:

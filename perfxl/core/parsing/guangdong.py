@@ -4,12 +4,15 @@ Blocks are found by their labels, never by address: the header labels (部门名
 财政供养人数, 基本支出 …) give their value in the next filled cell to the right; the task
 and indicator tables are located by their header rows, and each header row maps the
 columns of the rows under it (a repeated header starts a new segment with its own map).
-Indicator rows with empty 一级/二级 cells inherit them from the rows above (merged cells).
+Indicator rows with empty 一级/二级 cells inherit them from the rows above (merged cells),
+except an inherited 一级 that is no framework 一级 and does not fit the row's 二级
+(``_parent_instead``).
 Content is reproduced column by column, defects included: the rules judge it.
 """
 
 from __future__ import annotations
 
+from perfxl.core.framework import FRAMEWORKS
 from perfxl.core.grid import Grid, is_blank
 from perfxl.core.model import Form, Indicator, Task
 from perfxl.core.parsing import labels as L
@@ -231,6 +234,11 @@ def _read_indicators(cur: Cursor, header: int) -> None:
                 inherited[level] = (getattr(ind, level), r, c)
                 if level == "level1":
                     inherited.pop("level2", None)
+            elif level == "level1" and (parent := _parent_instead(
+                    inherited.get("level1"), _row_level2(grid, r, cols, inherited))):
+                ind.level1 = parent
+                inherited["level1"] = (parent, r, c)
+                cur.source(path, r, c, None)
             elif level in inherited:
                 value, rr, cc = inherited[level]
                 setattr(ind, level, value)
@@ -244,3 +252,33 @@ def _read_indicators(cur: Cursor, header: int) -> None:
             if c is not None:
                 setattr(ind, name, cur.take(f"indicators[{i}].{name}", r, c))
         form.indicators.append(ind)
+
+
+_LEVEL1_NAMES = frozenset(n for fw in FRAMEWORKS.values() for n in fw)
+
+
+def _framework_parent(level2: str) -> str | None:
+    """The 一级 a 二级 name belongs to, when every framework agrees."""
+    parents = {l1 for fw in FRAMEWORKS.values() for l1, l2s in fw.items() if level2 in l2s}
+    return parents.pop() if len(parents) == 1 else None
+
+
+def _row_level2(grid: Grid, r: int, cols: dict[str, int],
+                inherited: dict[str, tuple[str, int, int]]) -> str:
+    c = cols.get("level2")
+    own = grid.get(r, c) if c is not None else None
+    if not is_blank(own):
+        return L.clean_text(own)
+    return inherited["level2"][0] if "level2" in inherited else ""
+
+
+def _parent_instead(inherited: tuple[str, int, int] | None, level2: str) -> str | None:
+    """The 一级 for a row whose 一级 cell is empty (merged with the rows above), when the
+    inherited text cannot be its 一级: the text is no framework 一级 (a 二级 name such as
+    时效指标 typed in the 一级 column) and the row's 二级 belongs to another 一级. A merged
+    cell cannot be trusted to span rows its own text does not fit, so the framework's
+    parent of the 二级 is used; the row that holds the text keeps it for the rules."""
+    if inherited is None or L.key(inherited[0]) in _LEVEL1_NAMES:
+        return None
+    parent = _framework_parent(L.key(level2))
+    return parent if parent and parent != L.key(inherited[0]) else None

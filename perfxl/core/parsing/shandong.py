@@ -7,9 +7,9 @@ rows of 指标参考值 below it; a repeated header starts a new segment. Empty 
 部门职责 / 职责目标 cells inherit from the rows above (merged cells).
 
 Workbook rows are read column by column through the header map. Text extracts
-(``grid.ragged``) lose and gain cells when copied, so their rows are mapped onto the
-fifteen canonical columns with a few structural repairs, each documented in
-``_normalise_ragged``; a row that still cannot be placed is reported, not guessed.
+(``grid.ragged``) lose and gain cells when copied, so their rows are aligned with the
+fifteen canonical columns by position and content (``_normalise_ragged``); a row with no
+indicator is reported, not guessed.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from perfxl.core.grid import Grid, is_blank
+from perfxl.core.grid import Grid, a1, is_blank
 from perfxl.core.model import Form, History, Indicator, Standard
 from perfxl.core.parsing import labels as L
 from perfxl.core.parsing.common import Cursor, ParseResult, find_title, is_footer
@@ -31,7 +31,8 @@ COLUMNS = (
 )
 HEAD = 6  # duty_no … annual_value
 REF = 6  # 指标参考值 sub-columns
-_INHERIT = ("duty_no", "duty", "goal")
+_INHERIT = ("duty_no", "duty", "goal")  # merged over the rows of a duty
+_CHAIN = _INHERIT + ("name",)  # a new value resets the ones after it
 _DUTY_NO = re.compile(r"^[\d一二三四五六七八九十]+(?:[.．\-]\d+)*[.、．]?$")
 
 
@@ -146,6 +147,7 @@ def _read_matrix(cur: Cursor, header: int) -> None:
     base = 1
     pending_header: int | None = None
     subrows: list[int] = []
+    shift = 0  # how far the rows since the last numbered text row were moved
     inherited: dict[str, tuple[str, int, int]] = {}
     for r in rows:
         cols_here = grid.row_cols(r)
@@ -153,6 +155,7 @@ def _read_matrix(cur: Cursor, header: int) -> None:
         if top:
             pending_header, subrows = r, []
             base = top.get("duty_no", min(top.values()))
+            shift = 0
             for c in cols_here:
                 if c >= base:
                     cur.use(r, c)
@@ -170,13 +173,36 @@ def _read_matrix(cur: Cursor, header: int) -> None:
             continue
         if is_footer(grid.get(r, cols_here[0])):
             break
+        continuation = None
         if grid.ragged:
-            placed = _normalise_ragged(cur, r, base)
+            placed, continuation, shift = _normalise_ragged(cur, r, base, shift)
         else:
             placed = {name: (grid.get(r, c), c) for name, c in segment.items()}
-        if placed is None:
-            continue
-        _add_indicator(cur, r, placed, inherited)
+        if placed is not None:
+            _add_indicator(cur, r, placed, inherited)
+        if continuation is not None:
+            _continue_duty(cur, r, continuation, inherited)
+
+
+def _continue_duty(cur: Cursor, r: int, cell: tuple[Any, int],
+                   inherited: dict[str, tuple[str, int, int]]) -> None:
+    """A line of the merged 部门职责 cell printed beside a later row: it is appended to
+    that duty, in every row the merged cell spans. The 部门职责 is the merged column that
+    spans such rows: a numberless row may start its own 职责目标 or 绩效指标 (both happen
+    in the seeds), never its own 部门职责."""
+    value, c = cell
+    if "duty" not in inherited:
+        cur.reject(r, c, "职责序号列中的文字无法确定所属栏目（可能来自合并单元格）")
+        return
+    text, rr, cc = inherited["duty"]
+    joined = f"{text}\n{L.clean_text(value)}"
+    at = a1(rr, cc)
+    for i, ind in enumerate(cur.form.indicators):
+        src = cur.form.sources.get(f"indicators[{i}].duty")
+        if src is not None and src.cell == at and ind.duty == text:
+            ind.duty = joined
+    inherited["duty"] = (joined, rr, cc)
+    cur.use(r, c)
 
 
 def _add_indicator(cur: Cursor, r: int, placed: dict[str, tuple[Any, int]],
@@ -184,23 +210,39 @@ def _add_indicator(cur: Cursor, r: int, placed: dict[str, tuple[Any, int]],
     grid, form = cur.grid, cur.form
     if all(is_blank(v) for name, (v, _) in placed.items() if name not in _INHERIT):
         return
+    name_row = r
+    name_value, name_col = placed.get("name", (None, 0))
+    merge = grid.merged_at(r, name_col) if name_col and not grid.ragged else None
+    if is_blank(name_value) and merge is not None:
+        # inside a merged 绩效指标: the merge's top-left cell holds the indicator
+        name_row, name_col = merge.min_row, merge.min_col
+        placed = {**placed, "name": (grid.get(name_row, name_col), name_col)}
+    own = {name for name in _CHAIN if not is_blank(placed.get(name, (None, 0))[0])}
+    # In a text extract an empty 绩效指标 that the alignment left empty continues the one
+    # above, in a row that keeps its duty and goal.
+    if grid.ragged and "name" not in own and (own & set(_INHERIT) or "name" not in inherited):
+        for v, c in placed.values():
+            if c and not is_blank(v):
+                cur.reject(r, c, "无法识别的行：没有绩效指标")
+        return
     i = len(form.indicators)
     ind = Indicator(standard=Standard(), history=History())
-    for depth, name in enumerate(_INHERIT):
+    for depth, name in enumerate(_CHAIN):
         value, c = placed.get(name, (None, 0))
         path = f"indicators[{i}].{name}"
-        if not is_blank(value):
-            setattr(ind, name, cur.take(path, r, c))
-            inherited[name] = (getattr(ind, name), r, c)
-            for deeper in _INHERIT[depth + 1:]:
+        if name in own:
+            rr = name_row if name == "name" else r
+            setattr(ind, name, cur.take(path, rr, c))
+            inherited[name] = (getattr(ind, name), rr, c)
+            for deeper in _CHAIN[depth + 1:]:
                 inherited.pop(deeper, None)
-        elif name in inherited:
+        elif name in inherited and (name != "name" or grid.ragged):
             text, rr, cc = inherited[name]
             setattr(ind, name, text)
             cur.source(path, rr, cc, grid.get(rr, cc))
         elif c:
             cur.source(path, r, c, None)
-    for name in COLUMNS[3:]:
+    for name in COLUMNS[4:]:
         value, c = placed.get(name, (None, 0))
         if not c:
             continue
@@ -213,22 +255,62 @@ def _add_indicator(cur: Cursor, r: int, placed: dict[str, tuple[Any, int]],
     form.indicators.append(ind)
 
 
-def _normalise_ragged(cur: Cursor, r: int, base: int) -> dict[str, tuple[Any, int]] | None:
-    """Map one text-extract row onto the canonical columns.
+# Costs of the ragged-row alignment (see _normalise_ragged). A changed run of empty cells
+# is one copying accident whatever its length, so its cost grows only slowly with the size.
+_RUN_CHANGED = 2.0
+_RUN_EXTRA_CELL = 1.0
+_SOURCE_PLACED = -3.0  # a source-like text in a 来源 column
+_SOURCE_AS_VALUE = 2.0  # … in a value column of 指标参考值
+_NUMBER_NOT_FIRST = 5.0  # a leading duty number kept out of the 职责序号 column
+_DUTY_WITHOUT_NO = 3.0  # a new 部门职责 in a row without its own 职责序号
+_TAIL_SHORT = 3.0  # a row reaching the tail that does not end in 预算项目
+_NUMBER_WITHOUT_DUTY = 3.0  # a new 职责序号 comes with its 部门职责
+_GROUP_MOVED = 3.0  # a numberless row's own 部门职责/职责目标 moved from where it was printed
+_ANNUAL_EMPTY = 3.0  # every indicator row states its 年度指标值 …
+_STATED_EMPTY = 2.0  # … and its 指标解释
+_REPEATS_TARGET = -1.0  # a 2021年标准值 repeating the 年度指标值 printed just before it
+_NOTE_FILLED = 1.0  # 备注 (why no 标准值/历史值) is filled less often than 工作活动
+_NEW_GOAL_NO_NAME = 10.0  # a row with its own 职责目标 has its own 绩效指标
+_NAME_SHARED = 5.0  # rows print their own 绩效指标; an empty one is mostly a copying artefact
+_NEARER = 0.01  # ties: the placement nearest to where the cell was printed
+_SOURCE_COLS = frozenset(COLUMNS.index(n) for n in ("standard.source", "history.source"))
+_REF_VALUE_COLS = frozenset(COLUMNS.index(n) for n in (
+    "standard.plan_value", "standard.value", "history.avg3", "history.last_year"))
+_DUTY_COL, _GOAL_COL, _NAME_COL, _EXPLANATION_COL, _ANNUAL_COL, _STANDARD_COL, _NOTE_COL = (
+    COLUMNS.index(n) for n in ("duty", "goal", "name", "explanation", "annual_value",
+                               "standard.value", "note"))
+_SOURCE_TEXT = re.compile(
+    r"[《》〔〕\[\]]|号文$|(?:统计|要求|计划|要点|精神|安排|文件|通知|办法|规定|规则|评价|工作职责)[。.]?$")
 
-    Repairs, in order (positions are relative to the 职责序号 column):
-    1. stray leading cells: a row whose first filled cell is a duty number standing right
-       of the 职责序号 column is shifted left onto it;
-    2. a text fragment in the 职责序号 column followed by an empty cell is the overflow of
-       a merged cell from another column; it is reported and blanked;
-    3. an empty 绩效指标 cell with content right of it is closed up (the extract lost the
-       cell of a merged group column);
-    4. a row wider than fifteen columns loses empty cells from its longest run of empty
-       cells after the 年度指标值 column;
-    5. a row ending before the 备注 column's right neighbours is right-anchored: its last
-       cell is 预算项目 and the one before 工作活动.
-    Rows whose 职责序号 (own or inherited) is not a number, or whose 绩效指标 stays empty,
-    are reported whole.
+
+def is_source_text(value: Any) -> bool:
+    """Text that reads like a 来源 (a document, a plan, a statistic), not like a value."""
+    return bool(_SOURCE_TEXT.search(L.clean_text(value)))
+
+
+def _normalise_ragged(cur: Cursor, r: int, base: int, shift: int
+                      ) -> tuple[dict[str, tuple[Any, int]] | None, tuple[Any, int] | None, int]:
+    """Map one text-extract row onto the fifteen canonical columns.
+
+    Copying a PDF table drops empty cells and invents others, so a row's cells keep
+    their order but not their positions. Each filled cell (positions relative to the
+    职责序号 column) is given a canonical column by the cheapest alignment (``_align``),
+    where cost comes from:
+    - every run of empty cells whose length had to change (one copying accident each),
+      counting the run before the first cell from where ``shift`` expects it: the rows
+      after a duty number moved by a stray cell are expected to be moved alike;
+    - content: only a duty number may stand in 职责序号, a leading duty number belongs
+      there and comes with its 部门职责; texts that read like a source (《…》, …统计,
+      …要求, …计划) belong in the two 来源 columns, not among the 标准值/历史值 values; a
+      numberless row rarely starts a new 部门职责 or moves its own 职责目标; every row
+      states its 指标解释 and 年度指标值; a row that reaches the tail ends in 预算项目
+      (a dropped empty 备注 is the usual loss).
+    An empty 绩效指标 is then a merged cell: the indicator above continues (several
+    指标解释 lines under one 绩效指标, as the Shandong seed prints them).
+    A text alone in the 职责序号 column, followed by an empty cell, is a line of a merged
+    cell printed beside the row: it is returned separately as the continuation of the
+    部门职责 above. Returns (placed, continuation, shift for the next row); placed is None
+    for a row with nothing to read.
     """
     grid = cur.grid
     cols = grid.row_cols(r)
@@ -237,75 +319,126 @@ def _normalise_ragged(cur: Cursor, r: int, base: int) -> dict[str, tuple[Any, in
     for c in cols:
         if c < base:
             cur.reject(r, c, "位于表格左侧的多余内容")
-    first = next((i for i, (v, _) in enumerate(cells) if not is_blank(v)), None)
-    if first is None:
-        return None
-    # 1. stray leading cells
-    if first > 0 and _DUTY_NO.match(L.clean_text(cells[first][0])):
-        cells = cells[first:]
-        first = 0
-    # 2. a fragment in the 职责序号 column
-    v0 = cells[0][0]
-    if (not is_blank(v0) and not _DUTY_NO.match(L.clean_text(v0)) and len(cells) > 1
-            and is_blank(cells[1][0])):
-        cur.reject(r, cells[0][1], "职责序号列中的文字无法确定所属栏目（可能来自合并单元格）")
-        cells = [(None, cells[0][1])] + cells[1:]
-        # 3. … and its row is usually shifted right by the lost cell
-    # 3. close up an empty 绩效指标 cell
-    while len(cells) > 4 and is_blank(cells[3][0]) and any(
-            not is_blank(v) for v, _ in cells[4:HEAD + 1]):
-        del cells[3]
-    # 4. too wide: drop empty cells from the longest empty run after the head
-    excess = _last_filled(cells) + 1 - len(COLUMNS)
-    while excess > 0:
-        run = _longest_empty_run(cells, HEAD)
-        if run is None:
-            break
-        del cells[run]
-        excess -= 1
-    if excess > 0:
-        for v, c in cells[len(COLUMNS):]:
-            cur.reject(r, c, "超出表格列数的多余内容")
-        cells = cells[:len(COLUMNS)]
-    last = _last_filled(cells)
+    filled = [i for i, (v, _) in enumerate(cells) if not is_blank(v)]
+    if not filled:
+        return None, None, shift
+    continuation = None
+    if filled[0] == 0 and not _DUTY_NO.match(L.clean_text(cells[0][0])):
+        if len(filled) == 1:
+            cur.reject(r, cells[0][1], "职责序号列中的文字无法确定所属栏目（该行没有其他内容）")
+            return None, None, shift
+        if filled[1] > 1:
+            continuation = cells[0]
+            filled = filled[1:]
+    values = [cells[i][0] for i in filled]
+    assigned = _align(filled, values, shift)
+    while assigned is None:  # more filled cells than the columns can take
+        cur.reject(r, cells[filled.pop()][1], "超出表格列数的多余内容")
+        assigned = _align(filled, [cells[i][0] for i in filled], shift)
     placed: dict[str, tuple[Any, int]] = {}
-    for i, name in enumerate(COLUMNS):
-        if i < len(cells):
-            placed[name] = cells[i]
-    # 5. right-anchor a short tail
-    tail_start = HEAD + REF
-    if tail_start <= last < len(COLUMNS) - 1:
-        tail = cells[tail_start:last + 1]
-        placed["project"] = tail[-1]
-        placed["activity"] = tail[-2] if len(tail) >= 2 else (None, 0)
-        placed["note"] = tail[-3] if len(tail) >= 3 else (None, 0)
-    duty_no = placed.get("duty_no", (None, 0))[0]
-    if not is_blank(duty_no) and not _DUTY_NO.match(L.clean_text(duty_no)):
-        for v, c in cells:
-            cur.reject(r, c, "无法识别的行：职责序号不是序号，列可能错位")
-        return None
-    if is_blank(placed.get("name", (None, 0))[0]):
-        for v, c in cells:
-            cur.reject(r, c, "无法识别的行：没有绩效指标")
-        return None
-    return placed
-
-
-def _last_filled(cells: list[tuple[Any, int]]) -> int:
-    return max((i for i, (v, _) in enumerate(cells) if not is_blank(v)), default=-1)
-
-
-def _longest_empty_run(cells: list[tuple[Any, int]], start: int) -> int | None:
-    best, best_len, i = None, 0, start
-    last = _last_filled(cells)
-    while i < last:
-        if is_blank(cells[i][0]):
-            j = i
-            while j < last and is_blank(cells[j][0]):
-                j += 1
-            if j - i > best_len:
-                best, best_len = i, j - i
-            i = j
+    taken = {cells[i][1] for i in filled}
+    for k, name in enumerate(COLUMNS):
+        if k in assigned:
+            placed[name] = cells[filled[assigned.index(k)]]
         else:
-            i += 1
-    return best
+            placed[name] = (None, _blank_address(cells, filled, assigned, k, taken, base))
+    # A duty number fixes how far this stretch of the extract is moved; the rows after it
+    # are expected to be moved alike for as long as they agree.
+    moved = assigned[0] - filled[0]
+    return placed, continuation, moved if assigned[0] == 0 or moved == shift else 0
+
+
+def _blank_address(cells, filled, assigned, k, taken, base) -> int:
+    """Where an empty canonical column was printed, for its source: counted from the
+    nearest placed cell to its left (or right), if that cell is empty; else no address."""
+    left = [j for j, c in enumerate(assigned) if c < k]
+    if left:
+        j = left[-1]
+        i = filled[j] + (k - assigned[j])
+    else:
+        i = filled[0] - (assigned[0] - k)
+    col = base + i
+    return col if i >= 0 and col not in taken else 0
+
+
+def _align(positions: list[int], values: list[Any], shift: int = 0) -> list[int] | None:
+    """Canonical column of each filled cell (strictly increasing), at the least cost."""
+    n, width = len(values), len(COLUMNS)
+    if n > width:
+        return None
+    inf = float("inf")
+    numbers = [bool(_DUTY_NO.match(L.clean_text(v))) for v in values]
+    sources = [is_source_text(v) for v in values]
+    repeats = [k > 0 and L.clean_text(values[k]) == L.clean_text(values[k - 1])
+               for k in range(n)]
+
+    def node(k: int, c: int) -> float:
+        if c == 0:
+            return 0.0 if numbers[k] else inf
+        cost = _NEARER * abs(c - positions[k])
+        if k == 0 and numbers[k]:
+            cost += _NUMBER_NOT_FIRST
+        if sources[k]:
+            cost += _SOURCE_PLACED if c in _SOURCE_COLS else (
+                _SOURCE_AS_VALUE if c in _REF_VALUE_COLS else 0.0)
+        if c == _STANDARD_COL and repeats[k]:
+            cost += _REPEATS_TARGET
+        elif c == _NOTE_COL:
+            cost += _NOTE_FILLED
+        return cost
+
+    def step(k: int, p: int, c: int) -> float:
+        """Cost of placing cell k at c after cell k-1 at p (p is -1 for the first cell)."""
+        extra = 0.0
+        if p == 0 and c != _DUTY_COL:
+            extra += _NUMBER_WITHOUT_DUTY
+        # cells 0, 1, 2 at 职责序号, 部门职责, 职责目标: a numbered row, whose duty and goal
+        # follow the number wherever they were printed
+        follows_number = numbers[0] and p == c - 1 == k - 1
+        if c in (_DUTY_COL, _GOAL_COL) and not follows_number:
+            if c == _DUTY_COL:
+                extra += _DUTY_WITHOUT_NO
+            if c != positions[k]:
+                extra += _GROUP_MOVED
+        if p < _ANNUAL_COL < c:
+            extra += _ANNUAL_EMPTY
+        if p < _EXPLANATION_COL < c:
+            extra += _STATED_EMPTY
+        if p == _DUTY_COL and c > _GOAL_COL:
+            extra += _STATED_EMPTY  # a new 部门职责 comes with its 职责目标
+        if p == _GOAL_COL and c > _NAME_COL:
+            extra += _NEW_GOAL_NO_NAME
+        elif p < _NAME_COL < c:
+            extra += _NAME_SHARED
+        return extra
+
+    def run(observed: int, placed: int) -> float:
+        d = abs(observed - placed)
+        return 0.0 if d == 0 else _RUN_CHANGED + _RUN_EXTRA_CELL * (d - 1)
+
+    cost = [[inf] * width for _ in range(n)]
+    back = [[-1] * width for _ in range(n)]
+    for c in range(width):
+        cost[0][c] = node(0, c) + run(positions[0] + shift, c) + step(0, -1, c)
+    for k in range(1, n):
+        gap = positions[k] - positions[k - 1] - 1
+        for c in range(k, width):
+            here = node(k, c)
+            if here == inf:
+                continue
+            for p in range(k - 1, c):
+                if cost[k - 1][p] == inf:
+                    continue
+                total = cost[k - 1][p] + here + run(gap, c - p - 1) + step(k, p, c)
+                if total < cost[k][c]:
+                    cost[k][c], back[k][c] = total, p
+    ends = [cost[n - 1][c] + (_TAIL_SHORT if _NOTE_COL <= c < width - 1 else 0.0)
+            for c in range(width)]
+    c = min(range(width), key=lambda x: ends[x])
+    if ends[c] == inf:
+        return None
+    out = [c]
+    for k in range(n - 1, 0, -1):
+        c = back[k][c]
+        out.append(c)
+    return out[::-1]
