@@ -61,16 +61,38 @@ def test_engines_agree_on_examples():
         assert a.sources == b.sources
 
 
-def test_examples_list_unplaced_lines():
-    wb = openpyxl.load_workbook(SD_EXAMPLE, read_only=True)
+def _is_data_line(line: str) -> bool:
+    """A seed line holding form content, not only labels (page headers, sub-headers)."""
+    from perfxl.core.parsing import labels as L
+    from perfxl.core.parsing.shandong import is_sd_label
+
+    cells = [c for c in line.split("\t") if c.strip()]
+    return bool(cells) and not all(L.is_guangdong_label(c) or is_sd_label(c) for c in cells)
+
+
+@pytest.mark.parametrize("example,seed", [(GD_EXAMPLE, GUANGDONG_SEED), (SD_EXAMPLE, SHANDONG_SEED)])
+def test_examples_notes_sheet_lists_no_data_row(example, seed):
+    wb = openpyxl.load_workbook(example, read_only=True)
     rows = [r for r in wb[NOTES_SHEET].iter_rows(values_only=True)]
     wb.close()
-    numbers = [r[0] for r in rows if isinstance(r[0], int)]
-    assert numbers == [34, 35, 58]
-    assert any(r[1] and "法律援助便民服务" in r[1] for r in rows)
-    wb = openpyxl.load_workbook(GD_EXAMPLE, read_only=True)
-    assert NOTES_SHEET in wb.sheetnames
+    listed = [r[0] for r in rows if isinstance(r[0], int)]
+    lines = seed.read_text("utf-8").split("\n")
+    assert [n for n in listed if _is_data_line(lines[n - 1])] == []
+    assert any(r[1] == "（无：所有内容均已导入）" for r in rows)
+
+
+def test_notes_sheet_lists_unplaced_lines(tmp_path):
+    from perfxl.adapters.import_workbook import write_import
+
+    lines = SHANDONG_SEED.read_text("utf-8").split("\n")
+    lines[74] = "\t".join(["说不清的内容"] + [""] * 3)  # line 75: a lone text, no indicator
+    r = import_text("\n".join(lines), name="seed.txt")
+    out = tmp_path / "out.xlsx"
+    write_import(r, out)
+    wb = openpyxl.load_workbook(out, read_only=True)
+    rows = [r for r in wb[NOTES_SHEET].iter_rows(values_only=True)]
     wb.close()
+    assert [(row[0], row[1]) for row in rows if isinstance(row[0], int)] == [(75, "说不清的内容")]
 
 
 def test_rebuilding_examples_gives_the_same_content(tmp_path):
@@ -96,7 +118,7 @@ def test_cli_import_reports_and_writes(tmp_path):
     out = tmp_path / "导入.xlsx"
     r = _cli("import", str(SHANDONG_SEED), "-o", str(out))
     assert r.returncode == 0, r.stderr
-    assert "未能导入 3 处" in r.stdout and "第 58 行" in r.stdout
+    assert "所有内容均已导入" in r.stdout and "未能导入" not in r.stdout
     assert read_form(out).department == "临沂市司法局"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".perfxl-tmp")]
 
