@@ -4,15 +4,12 @@ Blocks are found by their labels, never by address: the header labels (部门名
 财政供养人数, 基本支出 …) give their value in the next filled cell to the right; the task
 and indicator tables are located by their header rows, and each header row maps the
 columns of the rows under it (a repeated header starts a new segment with its own map).
-Indicator rows with empty 一级/二级 cells inherit them from the rows above (merged cells),
-except an inherited 一级 that is no framework 一级 and does not fit the row's 二级
-(``_parent_instead``).
+Indicator rows with empty 一级/二级 cells inherit them from the rows above (merged cells).
 Content is reproduced column by column, defects included: the rules judge it.
 """
 
 from __future__ import annotations
 
-from perfxl.core.framework import FRAMEWORKS
 from perfxl.core.grid import Grid, is_blank
 from perfxl.core.model import Form, Indicator, Task
 from perfxl.core.parsing import labels as L
@@ -141,6 +138,26 @@ def _aligned(grid: Grid, row: int, cols: dict[str, int]) -> dict[str, int]:
     return {k: c + extra for k, c in cols.items()}
 
 
+def _indicator_columns(grid: Grid, row: int, cols: dict[str, int], side: int
+                       ) -> tuple[dict[str, int], int]:
+    """Column map for one indicator row of a text extract, and the side columns it carries.
+
+    A row wider than its header carries side-label columns (``_aligned``). A row that is
+    not wider but leaves its first column empty, below rows that carried a side column,
+    carries it too and ends in an empty cell that copying dropped: its cells are read
+    where they stand, so a 二级 name printed in the 一级 column stays there for the rules.
+    A row that starts with content in the first column (a 一级 of its own) carries none."""
+    aligned = _aligned(grid, row, cols)
+    extra = min(aligned.values()) - min(cols.values())
+    if extra or not grid.ragged:
+        return aligned, extra
+    first = grid.get(row, min(cols.values()))
+    if L.key(first) in L.INDICATORS_BLOCK or (side and is_blank(first)):
+        shift = max(side, 1)
+        return {k: c + shift for k, c in cols.items()}, shift
+    return cols, 0
+
+
 def _segment_rows(cur: Cursor, header: int, is_header, stop) -> list[tuple[int, dict[str, int]]]:
     """Data rows under ``header`` with the column map in force for each; repeated headers
     start a new segment and are consumed."""
@@ -213,8 +230,11 @@ def _read_indicators(cur: Cursor, header: int) -> None:
         return is_footer(first) or L.key(first) in L.OTHER_TASKS
 
     inherited: dict[str, tuple[str, int, int]] = {}
-    for r, cols in _segment_rows(cur, header, _is_indicator_header, stop):
-        cols = _aligned(grid, r, cols)
+    side, segment = 0, None
+    for r, header_cols in _segment_rows(cur, header, _is_indicator_header, stop):
+        if header_cols is not segment:  # a repeated header starts afresh
+            side, segment = 0, header_cols
+        cols, side = _indicator_columns(grid, r, header_cols, side)
         value_cols = {k: c for k, c in cols.items() if k not in ("level1", "level2")}
         if all(is_blank(grid.get(r, c)) for c in value_cols.values()):
             continue  # an empty template row, or a side label alone
@@ -234,11 +254,6 @@ def _read_indicators(cur: Cursor, header: int) -> None:
                 inherited[level] = (getattr(ind, level), r, c)
                 if level == "level1":
                     inherited.pop("level2", None)
-            elif level == "level1" and (parent := _parent_instead(
-                    inherited.get("level1"), _row_level2(grid, r, cols, inherited))):
-                ind.level1 = parent
-                inherited["level1"] = (parent, r, c)
-                cur.source(path, r, c, None)
             elif level in inherited:
                 value, rr, cc = inherited[level]
                 setattr(ind, level, value)
@@ -252,33 +267,3 @@ def _read_indicators(cur: Cursor, header: int) -> None:
             if c is not None:
                 setattr(ind, name, cur.take(f"indicators[{i}].{name}", r, c))
         form.indicators.append(ind)
-
-
-_LEVEL1_NAMES = frozenset(n for fw in FRAMEWORKS.values() for n in fw)
-
-
-def _framework_parent(level2: str) -> str | None:
-    """The 一级 a 二级 name belongs to, when every framework agrees."""
-    parents = {l1 for fw in FRAMEWORKS.values() for l1, l2s in fw.items() if level2 in l2s}
-    return parents.pop() if len(parents) == 1 else None
-
-
-def _row_level2(grid: Grid, r: int, cols: dict[str, int],
-                inherited: dict[str, tuple[str, int, int]]) -> str:
-    c = cols.get("level2")
-    own = grid.get(r, c) if c is not None else None
-    if not is_blank(own):
-        return L.clean_text(own)
-    return inherited["level2"][0] if "level2" in inherited else ""
-
-
-def _parent_instead(inherited: tuple[str, int, int] | None, level2: str) -> str | None:
-    """The 一级 for a row whose 一级 cell is empty (merged with the rows above), when the
-    inherited text cannot be its 一级: the text is no framework 一级 (a 二级 name such as
-    时效指标 typed in the 一级 column) and the row's 二级 belongs to another 一级. A merged
-    cell cannot be trusted to span rows its own text does not fit, so the framework's
-    parent of the 二级 is used; the row that holds the text keeps it for the rules."""
-    if inherited is None or L.key(inherited[0]) in _LEVEL1_NAMES:
-        return None
-    parent = _framework_parent(L.key(level2))
-    return parent if parent and parent != L.key(inherited[0]) else None
