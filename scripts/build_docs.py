@@ -150,7 +150,9 @@ def picture_sources(work: Path) -> list[Path]:
     shot(filled.output, "filled_indicators", _first_sheet(blank), f"A{min(rows) - 3}:F{max(rows) + 3}")
 
     folder = raw / "examples"
-    shutil.copytree(EXAMPLES, folder)
+    folder.mkdir()
+    for form_file in sorted(EXAMPLES.glob("*.xlsx")):  # the forms, not examples/roster/
+        shutil.copyfile(form_file, folder / form_file.name)
     summary = consolidate([folder], raw / "汇总.xlsx", jobs=1)
     # 部门、预算总额, then the verdict columns (错误数 … 原因); the rest would shrink the text
     shot(summary.output, "summary", "汇总", area="A1:AJ5", fit=True, hide=("D:E", "K:AF"))
