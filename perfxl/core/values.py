@@ -55,6 +55,9 @@ UNITS = sorted({
     "床", "张床", "所学校", "个点", "版面", "版", "期次", "起", "例", "株", "头", "只", "棵",
     "元/人", "元/次", "元/人·年", "元/平方米", "元/公里", "元/吨", "万元/个", "万元/项",
 }, key=len, reverse=True)
+# Most values hold none of the words: one search skips trying them one by one.
+_ANY_PREFIX_WORD = re.compile("|".join(re.escape(w) for w, _ in _PREFIX_WORDS))
+_DIGIT_AHEAD = re.compile(r"\s*\d")
 _NUMBER = re.compile(r"(?P<op>[≥≤=><≈])?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<mult>万|亿|千(?!米|瓦|元))?")
 _CURRENCY = ("元", "万元", "亿元", "千元")
 
@@ -230,9 +233,9 @@ def _parse_target(raw: Any) -> Target:
     notes: list[str] = []
     work = s
     word_op = None
-    for word, sym in _PREFIX_WORDS:
+    for word, sym in (_PREFIX_WORDS if _ANY_PREFIX_WORD.search(work) else ()):
         idx = work.find(word)
-        if idx >= 0 and re.match(r"\s*\d", work[idx + len(word):]):
+        if idx >= 0 and _DIGIT_AHEAD.match(work, idx + len(word)):
             work = work[:idx] + sym + work[idx + len(word):]
             word_op = sym
             break
