@@ -67,3 +67,10 @@ def test_years_and_normalize():
 def test_parsers_never_raise(raw):
     parse_target(raw)
     parse_amount(raw)
+
+
+def test_a_decimal_before_year_is_a_quantity_not_a_crash():
+    # "2.25年" has four characters like a year; it once reached int("2.25").
+    t = parse_target("≥2.25年")
+    assert t.quantitative and t.number == 2.25 and t.unit == "年"
+    assert not parse_target("2024年完成").quantitative

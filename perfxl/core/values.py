@@ -208,7 +208,7 @@ def _is_enumerator(s: str, start: int, end: int) -> bool:
 
 
 def _is_year(num: str, unit: str) -> bool:
-    return unit.startswith("年") and len(num) == 4 and 1990 <= int(num) <= 2100
+    return unit.startswith("年") and len(num) == 4 and num.isdigit() and 1990 <= int(num) <= 2100
 
 
 
