@@ -201,6 +201,18 @@ def slug(heading: str) -> str:
     return kept.replace(" ", "-")
 
 
+def _wide(ch: str) -> bool:
+    return bool(ch) and ord(ch) > 0x2E7F  # CJK and full-width punctuation
+
+
+def _softbreak(self, tokens, idx, options, env) -> str:
+    """A line break inside a paragraph is a space in English, but nothing between Chinese
+    characters: a browser would show a stray space mid-sentence."""
+    before = tokens[idx - 1].content[-1:] if idx > 0 else ""
+    after = tokens[idx + 1].content[:1] if idx + 1 < len(tokens) else ""
+    return "" if _wide(before) or _wide(after) else "\n"
+
+
 def to_html(markdown_text: str) -> str:
     try:
         from markdown_it import MarkdownIt
@@ -209,6 +221,7 @@ def to_html(markdown_text: str) -> str:
     # CommonMark, as GitHub renders the pages: fenced code inside list items, 3-space
     # list continuations and tables all work.
     md = MarkdownIt("commonmark").enable("table")
+    md.add_render_rule("softbreak", _softbreak)
     tokens = md.parse(markdown_text)
     seen: dict[str, int] = {}
     for i, token in enumerate(tokens):

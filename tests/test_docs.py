@@ -70,6 +70,12 @@ def test_build_without_rendering_writes_every_page_as_html(tmp_path):
     assert not (out / "guide" / "images").exists()
 
 
+def test_html_joins_chinese_lines_without_a_space_but_keeps_english_words_apart():
+    html = _build_docs().to_html("# 页\n\n点按钮即可校验、\n填充指标。\n\nthe rule\ncatalogue\n")
+    assert "校验、填充指标。" in html
+    assert "the rule\ncatalogue" in html
+
+
 def test_build_refuses_to_wipe_a_folder_it_did_not_make(tmp_path):
     build = _build_docs()
     (tmp_path / "notes.txt").write_text("keep me", "utf-8")
