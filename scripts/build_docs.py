@@ -72,12 +72,12 @@ def write_generated() -> list[Path]:
 # -- pictures ---------------------------------------------------------------------------
 
 def _only_sheet(src: Path, dst: Path, sheet: str, area: str | None = None, fit: bool = False,
-                hide: tuple[str, ...] = ()) -> Path:
+                hide: tuple[str, ...] = (), hide_rows: range = range(0)) -> Path:
     """A copy of ``src`` holding ``sheet`` alone, optionally cut to the cell range
     ``area`` and (``fit``) printed landscape, all columns on one page width, as a sheet
     without its own print settings would otherwise split. LibreOffice prints hidden
     sheets too, so the others are removed. ``hide`` lists column ranges ("D:E") to leave
-    out of the picture."""
+    out of the picture, ``hide_rows`` a block of rows."""
     from openpyxl.worksheet.properties import PageSetupProperties
 
     import openpyxl
@@ -94,6 +94,8 @@ def _only_sheet(src: Path, dst: Path, sheet: str, area: str | None = None, fit: 
     for columns in hide:
         first, _, last = columns.partition(":")
         target.column_dimensions.group(first, last or first, hidden=True)
+    for row in hide_rows:
+        target.row_dimensions[row].hidden = True
     if fit:
         target.page_setup.orientation = "landscape"
         target.page_setup.fitToWidth, target.page_setup.fitToHeight = 1, 0
@@ -112,6 +114,19 @@ def _first_sheet(path: Path) -> str:
         wb.close()
 
 
+def _guangdong_blocks(path: Path) -> tuple[int, int, int]:
+    """Rows of a Guangdong form's 年度重点工作任务 label, its indicator header (一级指标)
+    and its last filled indicator row."""
+    import openpyxl
+
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    rows = {r: [ws.cell(r, c).value for c in range(1, 5)] for r in range(1, ws.max_row + 1)}
+    tasks = next(r for r, v in rows.items() if v[0] == "年度重点工作任务")
+    header = next(r for r, v in rows.items() if v[1] == "一级指标")
+    last = max(r for r, v in rows.items() if r > header and v[3] not in (None, ""))
+    return tasks, header, last
+
+
 def picture_sources(work: Path) -> list[Path]:
     """The workbooks to photograph, each named as its picture will be (``<stem>.png``)."""
     from perfxl.adapters.annotate import annotate
@@ -127,8 +142,9 @@ def picture_sources(work: Path) -> list[Path]:
     out: list[Path] = []
 
     def shot(src: Path, name: str, sheet: str | None = None, area: str | None = None,
-             fit: bool = False, hide: tuple[str, ...] = ()) -> None:
-        out.append(_only_sheet(src, work / f"{name}.xlsx", sheet or _first_sheet(src), area, fit, hide))
+             fit: bool = False, hide: tuple[str, ...] = (), hide_rows: range = range(0)) -> None:
+        out.append(_only_sheet(src, work / f"{name}.xlsx", sheet or _first_sheet(src), area, fit,
+                               hide, hide_rows))
 
     shot(GD_TEMPLATE, "template_guangdong")
     shot(SD_TEMPLATE, "template_shandong")
@@ -137,7 +153,9 @@ def picture_sources(work: Path) -> list[Path]:
     form = raw / CHECKED_EXAMPLE.name
     shutil.copyfile(CHECKED_EXAMPLE, form)
     checked = annotate(form, check_file(form), raw / "checked.xlsx")
-    shot(checked, "checked_form", _first_sheet(form))
+    tasks, header, last = _guangdong_blocks(form)
+    # The header block and the indicators, where most findings are; the tall task rows hidden.
+    shot(checked, "checked_form", _first_sheet(form), f"A1:F{last}", hide_rows=range(tasks, header))
     shot(checked, "check_results", "校验结果", fit=True)
 
     library, _, _ = load_libraries([], replace=False)
