@@ -38,3 +38,28 @@ def test_a_blank_template_reports_each_unfilled_field_once(tmp_path, layout, fra
 
 BLANK = {"guangdong": {"PX201", "PX203", "PX204", "PX206", "PX208", "PX209"},
          "shandong": {"PX201", "PX203", "PX208", "PX209"}}
+
+
+def test_an_amount_given_by_formula_is_reported_as_a_formula_not_as_empty(tmp_path):
+    import openpyxl
+
+    path = tmp_path / "sd.xlsx"
+    write_form(Form(layout="shandong", year=2026, department="某局",
+                    budget=Budget(basic=2187.54, project=606.51, fiscal=2690.54, other=103.51)), path)
+    wb = openpyxl.load_workbook(path)
+    wb["绩效目标表"]["L2"] = "=1000+1187.54"
+    wb.save(path)
+    found = {(f.rule, f.cell): f.message for f in check_file(path) if f.rule.startswith(("PX1", "PX2"))}
+    assert ("PX203", "L2") not in found
+    assert found[("PX110", "L2")] == "基本支出是公式“=1000+1187.54”，未采用其计算结果，请直接填写金额"
+    assert ("PX110", "D2") not in found  # the template's own total formula is not the user's
+
+
+def test_the_formula_of_a_cell_is_found_in_the_sheet_xml():
+    from perfxl.adapters.xlsx_reader import _formula_at
+
+    xml = (b'<sheetData><row r="2"><c r="A2"><v>1</v></c><c r="B2" s="3"><f>SUM(A1:A2)&amp;"x"</f>'
+           b'<v>3</v></c><c r="B20"><f t="shared" si="0"/></c><c r="B3" s="1"/></row></sheetData>')
+    assert _formula_at(xml, "B2") == '=SUM(A1:A2)&"x"'
+    assert _formula_at(xml, "B20") == "="  # a shared formula's dependent carries no text
+    assert _formula_at(xml, "A2") is None and _formula_at(xml, "B3") is None and _formula_at(xml, "C9") is None

@@ -111,6 +111,18 @@ def test_formula_raw_trusts_model_value():
     assert not {"PX108", "PX109"} & set(codes(gd(sources=s)))
 
 
+def test_px110_an_amount_formula_without_a_value():
+    s = {"budget.basic": Source("S", "C6", "=C7+C8"), "tasks[0].amount": Source("S", "E15", "=")}
+    budget = Budget(project=100.0, fiscal=1000.0, other=0.0, special_fund=0.0, other_development=0.0,
+                    own_level=1000.0, transfer=0.0)
+    form = gd(sources=s, budget=budget, tasks=[Task("法律援助", "组织实施。", None, "不少于3000宗。")])
+    got = {(f.rule, f.cell): f.message for f in check_form(form)}
+    assert got[("PX110", "C6")] == "基本支出是公式“=C7+C8”，未采用其计算结果，请直接填写金额"
+    assert ("PX110", "E15") in got
+    assert not {("PX203", "C6"), ("PX203", "E15"), ("PX109", "C6")} & set(got)
+    assert "PX110" not in codes(gd(sources={"budget.basic": Source("S", "C6", "=C7+C8")}))  # has a value
+
+
 # --- PX2xx required ---------------------------------------------------------------------
 
 def test_required_fields():

@@ -14,11 +14,12 @@ import os
 import re
 import zipfile
 import zlib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from perfxl.core.findings import FormReadError
-from perfxl.core.grid import Grid, MergedRange
+from perfxl.core.grid import Grid, MergedRange, a1
 from perfxl.core.model import Form
 from perfxl.core.parsing import detect, parse_grid
 
@@ -39,7 +40,7 @@ _KEEP = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/worksheets/")
 def read_form(path: str | os.PathLike[str], *, engine: str = "auto") -> Form:
     """Read the form in ``path``. Raises FormReadError (Chinese message, file named)."""
     name = str(path)
-    grids = load_grids(path, engine=engine, typed_only=True)
+    grids, sheets, formulas = _load(path, engine, typed_only=True)
     if not any(g.cells for g in grids):
         raise FormReadError(name, "工作簿是空的：没有任何单元格内容。")
     best, best_layout, best_score = None, None, 0
@@ -53,7 +54,34 @@ def read_form(path: str | os.PathLike[str], *, engine: str = "auto") -> Form:
                                   "（如“部门名称”“绩效指标”“职责序号”）。")
     form = parse_grid(best, best_layout).form
     form.file = name
+    if formulas.get(best.sheet):
+        _keep_formulas(form, best.sheet, sheets[best.sheet], formulas[best.sheet])
     return form
+
+
+def _keep_formulas(form: Form, sheet: str, xml: bytes, cells: set[tuple[int, int]]) -> None:
+    """A field read from a formula cell keeps the formula as its source's raw content.
+
+    The cell was dropped (its value is not trusted), so the field reads as empty; the raw
+    "=…" lets a rule tell an amount given by formula from one never filled in."""
+    refs = {a1(r, c) for r, c in cells}
+    for path, src in list(form.sources.items()):
+        if src.raw is None and src.sheet == sheet and src.cell in refs:
+            formula = _formula_at(xml, src.cell)
+            if formula is not None:
+                form.sources[path] = replace(src, raw=formula)
+
+
+def _formula_at(xml: bytes, ref: str) -> str | None:
+    """``=text`` of the formula in cell ``ref``, ``=`` for a shared formula's dependent
+    (which carries no text), None when the cell holds no formula."""
+    m = re.search(rb'<c\b[^>]*?\br="' + ref.encode() + rb'"[^>]*?(?:/>|>(.*?)</c>)', xml, re.S)
+    if not m or not m.group(1):
+        return None
+    f = re.search(rb"<f\b[^>]*?(?:/>|>(.*?)</f>)", m.group(1), re.S)
+    if f is None:
+        return None
+    return "=" + _unescape((f.group(1) or b"").decode("utf-8", "replace"))
 
 
 def load_grids(path: str | os.PathLike[str], *, engine: str = "auto",
@@ -63,6 +91,12 @@ def load_grids(path: str | os.PathLike[str], *, engine: str = "auto",
     ``typed_only`` leaves formula cells out (their cached values, when a spreadsheet
     application left any, are derived figures the reader recomputes instead), so both
     engines see the same cells whether or not the file carries cached values."""
+    return _load(path, engine, typed_only)[0]
+
+
+def _load(path, engine: str, typed_only: bool
+          ) -> tuple[list[Grid], dict[str, bytes], dict[str, set[tuple[int, int]]]]:
+    """The grids; each sheet's XML and (with ``typed_only``) dropped formula cells, by title."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}")
     name = str(path)
@@ -80,12 +114,14 @@ def load_grids(path: str | os.PathLike[str], *, engine: str = "auto",
             grids = _openpyxl_grids(path, sheets)
         except Exception as exc:
             raise FormReadError(name, f"文件已损坏，无法读取（{type(exc).__name__}）。") from None
+    dropped = {}
     if typed_only:
         for grid in grids:
             formulas = _formula_cells(sheets.get(grid.sheet, b""))
             if formulas:
                 grid.drop(formulas)
-    return grids
+                dropped[grid.sheet] = formulas
+    return grids, sheets, dropped
 
 
 # --- safety checks -------------------------------------------------------------------

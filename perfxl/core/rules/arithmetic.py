@@ -216,4 +216,23 @@ def amount_unreadable(ctx: Context) -> Iterator[Hit]:
             yield Hit(path, {"label": label, "raw": text(amount.raw)})
 
 
+@register(
+    "PX110", "amount-formula", "error",
+    "{label}是公式“{formula}”，未采用其计算结果，请直接填写金额",
+    """
+金额单元格中是公式（如“=1000+187.54”“=明细表!B5”）。perfxl 只采用直接填写的数字：
+公式的计算结果虽然保存在文件中，但可能已经过时，由其他程序生成的文件中也可能没有，
+所以该金额按未知处理，合计关系无法核对，汇总时也会缺失。
+（山东格式的部门整体预算总额是模板自带的公式，由基本支出+项目支出得出，不在此列。）
+
+修改方法：把公式换成计算后的数值（复制该单元格后“选择性粘贴 → 数值”），以万元为单位。
+""",
+)
+def amount_formula(ctx: Context) -> Iterator[Hit]:
+    for path, label, amount in amount_fields(ctx):
+        formula = ctx.formula(path)
+        if formula and amount.value is None and path != "budget.declared_total":
+            yield Hit(path, {"label": label, "formula": _short(formula, 40)})
+
+
 __all__ = ["amount_fields", "number"]

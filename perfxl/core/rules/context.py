@@ -110,11 +110,16 @@ class Context:
     def has_source(self, path: str) -> bool:
         return isinstance(self.form.sources, dict) and path in self.form.sources
 
+    def formula(self, path: str) -> str | None:
+        """The formula (``=…``) the field was read from, if it was a formula cell."""
+        raw = self.raw(path)
+        return raw.strip() if isinstance(raw, str) and raw.strip().startswith("=") else None
+
     def amount(self, path: str, model_value: Any) -> Amount:
         """The amount as typed: the raw cell when the form was read from a file."""
         if self.has_source(path):
             raw = self.raw(path)
-            if isinstance(raw, str) and raw.strip().startswith("="):
+            if self.formula(path):
                 raw = model_value  # a formula: trust the reader's value
             elif raw is None and number(model_value) is not None:
                 raw = model_value

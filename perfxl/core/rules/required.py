@@ -57,7 +57,7 @@ def amount_missing(ctx: Context) -> Iterator[Hit]:
         # it), so flagging it would only repeat them on a cell the user cannot type in.
         if path == "budget.declared_total":
             continue
-        if amount.empty:
+        if amount.empty and not ctx.formula(path):  # a formula is filled in: PX110
             yield Hit(path, {"label": label})
 
 
