@@ -51,8 +51,30 @@ def test_an_amount_given_by_formula_is_reported_as_a_formula_not_as_empty(tmp_pa
     wb.save(path)
     found = {(f.rule, f.cell): f.message for f in check_file(path) if f.rule.startswith(("PX1", "PX2"))}
     assert ("PX203", "L2") not in found
-    assert found[("PX110", "L2")] == "基本支出是公式“=1000+1187.54”，未采用其计算结果，请直接填写金额"
+    assert found[("PX110", "L2")] == "基本支出是公式“=1000+1187.54”，文件中没有保存其计算结果，请直接填写金额"
     assert ("PX110", "D2") not in found  # the template's own total formula is not the user's
+
+
+@pytest.mark.libreoffice
+def test_an_amount_formula_saved_by_a_spreadsheet_uses_its_result(tmp_path):
+    import openpyxl
+
+    from perfxl.adapters.libreoffice import recalculate
+    from perfxl.adapters.xlsx_reader import read_form
+
+    path = tmp_path / "sd.xlsx"
+    write_form(Form(layout="shandong", year=2026, department="某局",
+                    budget=Budget(basic=2187.54, project=606.51, fiscal=2690.54, other=103.51)), path)
+    wb = openpyxl.load_workbook(path)
+    wb["绩效目标表"]["L2"] = "=1000+1187.54"
+    wb.save(path)
+    saved = recalculate([path], tmp_path / "lo")[0]  # as Excel would: the result is cached
+    form = read_form(saved)
+    assert form.budget.basic == pytest.approx(2187.54) and form.budget.total == pytest.approx(2794.05)
+    assert form.budget.declared_total is None  # the template's total is still recomputed, not read
+    found = {(f.rule, f.cell): f.message for f in check_file(saved)
+             if f.rule.startswith("PX1") or f.rule == "PX203"}
+    assert found == {("PX111", "L2"): "基本支出是公式“=1000+1187.54”，已采用文件中保存的计算结果2187.54万元"}
 
 
 def test_the_formula_of_a_cell_is_found_in_the_sheet_xml():
@@ -60,6 +82,8 @@ def test_the_formula_of_a_cell_is_found_in_the_sheet_xml():
 
     xml = (b'<sheetData><row r="2"><c r="A2"><v>1</v></c><c r="B2" s="3"><f>SUM(A1:A2)&amp;"x"</f>'
            b'<v>3</v></c><c r="B20"><f t="shared" si="0"/></c><c r="B3" s="1"/></row></sheetData>')
-    assert _formula_at(xml, "B2") == '=SUM(A1:A2)&"x"'
-    assert _formula_at(xml, "B20") == "="  # a shared formula's dependent carries no text
-    assert _formula_at(xml, "A2") is None and _formula_at(xml, "B3") is None and _formula_at(xml, "C9") is None
+    assert _formula_at(xml, "B2") == ('=SUM(A1:A2)&"x"', 3.0)
+    assert _formula_at(xml, "B20") == ("=", None)  # a shared formula's dependent carries no text
+    assert _formula_at(xml, "A2") == _formula_at(xml, "B3") == _formula_at(xml, "C9") == (None, None)
+    text = b'<c r="D4" t="str"><f>A1&amp;"x"</f><v>12</v></c>'  # a text result is no amount
+    assert _formula_at(text, "D4") == ('=A1&"x"', None)

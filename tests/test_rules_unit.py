@@ -117,10 +117,17 @@ def test_px110_an_amount_formula_without_a_value():
                     own_level=1000.0, transfer=0.0)
     form = gd(sources=s, budget=budget, tasks=[Task("法律援助", "组织实施。", None, "不少于3000宗。")])
     got = {(f.rule, f.cell): f.message for f in check_form(form)}
-    assert got[("PX110", "C6")] == "基本支出是公式“=C7+C8”，未采用其计算结果，请直接填写金额"
+    assert got[("PX110", "C6")] == "基本支出是公式“=C7+C8”，文件中没有保存其计算结果，请直接填写金额"
     assert ("PX110", "E15") in got
     assert not {("PX203", "C6"), ("PX203", "E15"), ("PX109", "C6")} & set(got)
     assert "PX110" not in codes(gd(sources={"budget.basic": Source("S", "C6", "=C7+C8")}))  # has a value
+
+
+def test_px111_an_amount_formula_with_its_saved_result():
+    form = gd(sources={"budget.basic": Source("S", "C6", "=C7+C8")})  # the reader set the cached value
+    msgs = messages(form, "PX111")
+    assert msgs == [f"基本支出是公式“=C7+C8”，已采用文件中保存的计算结果{form.budget.basic:g}万元"]
+    assert "PX111" not in codes(gd())
 
 
 # --- PX2xx required ---------------------------------------------------------------------

@@ -62,26 +62,52 @@ def read_form(path: str | os.PathLike[str], *, engine: str = "auto") -> Form:
 def _keep_formulas(form: Form, sheet: str, xml: bytes, cells: set[tuple[int, int]]) -> None:
     """A field read from a formula cell keeps the formula as its source's raw content.
 
-    The cell was dropped (its value is not trusted), so the field reads as empty; the raw
-    "=…" lets a rule tell an amount given by formula from one never filled in."""
+    The cell was dropped (derived figures are recomputed, never read from a cache), so the
+    field reads as empty; the raw "=…" lets a rule tell an amount given by formula from one
+    never filled in. An *input* amount the department computed with a formula (基本支出
+    =1000+1187.54) has no other source, so its cached result is taken when the file has one
+    (Excel, WPS and LibreOffice save it); rules say which value was used."""
     refs = {a1(r, c) for r, c in cells}
     for path, src in list(form.sources.items()):
         if src.raw is None and src.sheet == sheet and src.cell in refs:
-            formula = _formula_at(xml, src.cell)
-            if formula is not None:
-                form.sources[path] = replace(src, raw=formula)
+            formula, cached = _formula_at(xml, src.cell)
+            if formula is None:
+                continue
+            form.sources[path] = replace(src, raw=formula)
+            if cached is not None and _INPUT_AMOUNT.fullmatch(path):
+                _set_amount(form, path, cached)
 
 
-def _formula_at(xml: bytes, ref: str) -> str | None:
-    """``=text`` of the formula in cell ``ref``, ``=`` for a shared formula's dependent
-    (which carries no text), None when the cell holds no formula."""
-    m = re.search(rb'<c\b[^>]*?\br="' + ref.encode() + rb'"[^>]*?(?:/>|>(.*?)</c>)', xml, re.S)
-    if not m or not m.group(1):
-        return None
-    f = re.search(rb"<f\b[^>]*?(?:/>|>(.*?)</f>)", m.group(1), re.S)
+# Amount fields a department types; the Shandong total is the template's own formula.
+_INPUT_AMOUNT = re.compile(r"budget\.(?!declared_total$)\w+|tasks\[\d+\]\.amount")
+
+
+def _set_amount(form: Form, path: str, value: float) -> None:
+    if path.startswith("budget."):
+        setattr(form.budget, path.split(".", 1)[1], value)
+    else:
+        setattr(form.tasks[int(path[6:path.index("]")])], "amount", value)
+
+
+def _formula_at(xml: bytes, ref: str) -> tuple[str | None, float | None]:
+    """The formula in cell ``ref`` as ``=text`` (``=`` for a shared formula's dependent,
+    which carries no text; None when the cell holds no formula) and its cached numeric
+    result (None when the file has none or it is not a number)."""
+    m = re.search(rb'<c\b([^>]*?)\br="' + ref.encode() + rb'"([^>]*?)(?:/>|>(.*?)</c>)', xml, re.S)
+    if not m or not m.group(3):
+        return None, None
+    f = re.search(rb"<f\b[^>]*?(?:/>|>(.*?)</f>)", m.group(3), re.S)
     if f is None:
-        return None
-    return "=" + _unescape((f.group(1) or b"").decode("utf-8", "replace"))
+        return None, None
+    formula = "=" + _unescape((f.group(1) or b"").decode("utf-8", "replace"))
+    cached = None
+    v = re.search(rb"<v>([^<]*)</v>", m.group(3))
+    if v and not re.search(rb'\bt="(?:s|str|inlineStr|e|b)"', m.group(1) + m.group(2)):
+        try:
+            cached = float(v.group(1))
+        except ValueError:
+            pass
+    return formula, cached
 
 
 def load_grids(path: str | os.PathLike[str], *, engine: str = "auto",

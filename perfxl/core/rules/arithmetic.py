@@ -218,21 +218,47 @@ def amount_unreadable(ctx: Context) -> Iterator[Hit]:
 
 @register(
     "PX110", "amount-formula", "error",
-    "{label}是公式“{formula}”，未采用其计算结果，请直接填写金额",
+    "{label}是公式“{formula}”，文件中没有保存其计算结果，请直接填写金额",
     """
-金额单元格中是公式（如“=1000+187.54”“=明细表!B5”）。perfxl 只采用直接填写的数字：
-公式的计算结果虽然保存在文件中，但可能已经过时，由其他程序生成的文件中也可能没有，
+金额单元格中是公式（如“=1000+187.54”“=明细表!B5”），而文件中没有保存公式的计算结果
+（由其他程序生成、未经 Excel、WPS 或 LibreOffice 保存过的文件常常如此），
 所以该金额按未知处理，合计关系无法核对，汇总时也会缺失。
+有计算结果时 perfxl 采用该结果，只给出提示 PX111。
 （山东格式的部门整体预算总额是模板自带的公式，由基本支出+项目支出得出，不在此列。）
 
-修改方法：把公式换成计算后的数值（复制该单元格后“选择性粘贴 → 数值”），以万元为单位。
+修改方法：在 Excel 或 WPS 中打开后保存一次，或把公式换成数值
+（复制该单元格后“选择性粘贴 → 数值”），以万元为单位。
 """,
 )
 def amount_formula(ctx: Context) -> Iterator[Hit]:
+    for path, label, amount, formula in _formula_amounts(ctx):
+        if amount.value is None:
+            yield Hit(path, {"label": label, "formula": formula})
+
+
+def _formula_amounts(ctx: Context) -> Iterator[tuple[str, str, Amount, str]]:
+    """Amounts the department gave by formula (the template's own total formula excluded)."""
     for path, label, amount in amount_fields(ctx):
         formula = ctx.formula(path)
-        if formula and amount.value is None and path != "budget.declared_total":
-            yield Hit(path, {"label": label, "formula": _short(formula, 40)})
+        if formula and path != "budget.declared_total":
+            yield path, label, amount, _short(formula, 40)
+
+
+@register(
+    "PX111", "amount-formula-cached", "info",
+    "{label}是公式“{formula}”，已采用文件中保存的计算结果{value}万元",
+    """
+金额单元格中是公式，perfxl 采用了 Excel（或 WPS、LibreOffice）保存文件时算出的结果。
+保存后又改动了公式引用的单元格而未重新计算时，这个结果可能已经过时。
+财政部门一般要求金额直接填写数值，便于核对和汇总。
+
+修改方法：核对金额无误即可；如需去掉公式，复制该单元格后“选择性粘贴 → 数值”。
+""",
+)
+def amount_formula_cached(ctx: Context) -> Iterator[Hit]:
+    for path, label, amount, formula in _formula_amounts(ctx):
+        if amount.value is not None:
+            yield Hit(path, {"label": label, "formula": formula, "value": f"{amount.value:g}"})
 
 
 __all__ = ["amount_fields", "number"]
