@@ -261,3 +261,17 @@ def test_distribute_handler_matches_perfxl_distribute(tmp_path, capsys):
     assert (h_dir / "部门名单.xlsx").exists()
     bad, _ = dispatch.run_headless("px_distribute", roster, {"folder": str(h_dir), "mode": "7"}, tmp_path / "b.xlsx")
     assert bad == "请输入 1、2 或 3。"
+
+
+def test_a_broken_perfxl_toml_is_told_as_a_settings_problem(tmp_path, forms):
+    from perfxl.core.rules import ConfigError
+
+    form = tmp_path / "form.xlsx"
+    form.write_bytes(forms[0].read_bytes())
+    (tmp_path / "perfxl.toml").write_text('framework = "2030"\n', "utf-8")
+    with pytest.raises(ConfigError) as exc:
+        dispatch.run_headless("px_check", form, {}, tmp_path / "checked.xlsx")
+    text = dispatch.error_text("px_check", exc.value)
+    assert text.startswith("校验设置有误（perfxl.toml）：") and "2030" in text and "内部错误" not in text
+    assert dispatch.error_text("px_check", RuntimeError("x")) == "内部错误：RuntimeError: x"
+    assert "px_nope" in dispatch.error_text("px_nope", dispatch.UnknownControl("px_nope"))

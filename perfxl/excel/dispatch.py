@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from perfxl.core.findings import FormReadError
+from perfxl.core.rules import ConfigError
 from perfxl.excel.book import Book, FileBook, MissingParameter
 from perfxl.excel.handlers import HANDLERS
 
@@ -38,15 +39,23 @@ def run(control_id: str) -> None:  # pragma: no cover - called by Excel on Windo
         text = execute(control_id, book)
     except MissingParameter:
         return  # the user cancelled an input box
-    except UnknownControl:
-        text = f"未知的按钮：{control_id}（加载项与 perfxl 版本不一致？请重新运行 perfxl addin install）"
-    except FormReadError as exc:
-        text = f"{exc.file}：{exc.message}"
     except Exception as exc:
         if os.environ.get("PERFXL_DEBUG"):
             raise
-        text = f"内部错误：{type(exc).__name__}: {exc}"
+        text = error_text(control_id, exc)
     book.message(text)
+
+
+def error_text(control_id: str, exc: Exception) -> str:
+    """The message box text for a button that failed: what the user can fix is said plainly,
+    anything else is an internal error (still one line, never a traceback)."""
+    if isinstance(exc, UnknownControl):
+        return f"未知的按钮：{control_id}（加载项与 perfxl 版本不一致？请重新运行 perfxl addin install）"
+    if isinstance(exc, FormReadError):
+        return f"{exc.file}：{exc.message}"
+    if isinstance(exc, ConfigError):
+        return f"校验设置有误（perfxl.toml）：{exc}"
+    return f"内部错误：{type(exc).__name__}: {exc}"
 
 
 def run_headless(control_id: str, path: str | os.PathLike[str], params: dict[str, str],
