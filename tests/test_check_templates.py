@@ -40,6 +40,18 @@ BLANK = {"guangdong": {"PX201", "PX203", "PX204", "PX206", "PX208", "PX209"},
          "shandong": {"PX201", "PX203", "PX208", "PX209"}}
 
 
+@pytest.mark.parametrize("layout, expected", [
+    # the name cell of the empty table's first row, not 部门名称 (B3 / B2)
+    ("guangdong", {"PX201": "B3", "PX206": "B15", "PX209": "D29"}),
+    ("shandong", {"PX201": "B2", "PX209": "D9"}),
+])
+def test_a_blank_template_points_an_empty_table_at_its_first_row(tmp_path, layout, expected):
+    path = tmp_path / "blank.xlsx"
+    assert main(["template", "--layout", layout, "--year", "2026", "-o", str(path)]) == 0
+    found = {f.rule: f.cell for f in check_file(path) if f.rule in expected}
+    assert found == expected
+
+
 def test_an_amount_given_by_formula_is_reported_as_a_formula_not_as_empty(tmp_path):
     import openpyxl
 

@@ -61,11 +61,20 @@ def parse_guangdong(grid: Grid) -> ParseResult:
     _read_header(cur, head_rows)
     _read_free_text(cur, L.OVERALL_GOAL, "overall_goal", rows)
     if task_header is not None:
+        _mark_table(cur, "tasks", task_header, _is_task_header)
         _read_tasks(cur, task_header)
     _read_free_text(cur, L.OTHER_TASKS, "other_tasks", rows)
     if ind_header is not None:
+        _mark_table(cur, "indicators", ind_header, _is_indicator_header)
         _read_indicators(cur, ind_header)
     return ParseResult(form, cur.unplaced(L.is_guangdong_label))
+
+
+def _mark_table(cur: Cursor, path: str, header: int, is_header) -> None:
+    """The name cell of the table's first row: where a finding about an empty table
+    (no task, no indicator) points, instead of the form's header."""
+    cols = is_header(cur.grid, header)
+    cur.source(path, header + 1, cols.get("name", min(cols.values())))
 
 
 def _label_value(cur: Cursor, keys: tuple[str, ...], rows: list[int]) -> tuple[int, int] | None:

@@ -101,8 +101,22 @@ def parse_shandong(grid: Grid) -> ParseResult:
     head_rows = [r for r in rows if header is None or r < header]
     _read_header(cur, head_rows)
     if header is not None:
+        _mark_matrix(cur, header)
         _read_matrix(cur, header)
     return ParseResult(form, cur.unplaced(is_sd_label))
+
+
+def _mark_matrix(cur: Cursor, header: int) -> None:
+    """The 绩效指标 cell of the matrix's first row, below its sub-headers: where a
+    finding about a matrix with no indicator points, instead of the form's header."""
+    grid = cur.grid
+    top = _header_map(grid, header) or {}
+    base = top.get("duty_no", min(top.values()))
+    r = header + 1
+    while _is_subheader_row(grid, r, base):
+        r += 1
+    cols = _column_map(grid, header, list(range(header + 1, r)))
+    cur.source("indicators", r, cols.get("name", base))
 
 
 def _label_value(cur: Cursor, pred, rows: list[int]) -> tuple[int, int] | None:
