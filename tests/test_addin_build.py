@@ -26,7 +26,15 @@ CUI = "{" + ribbon.NS + "}"
 
 @pytest.fixture(scope="module")
 def schema():
-    return xmlschema.XMLSchema(str(SCHEMA))
+    """Microsoft's customUI schema, or None where it is absent. It is copyrighted, so it is
+    not copied into this repository; every developer and CI run has it in ../shared, and a
+    clone elsewhere runs everything but the schema validation."""
+    return xmlschema.XMLSchema(str(SCHEMA)) if SCHEMA.is_file() else None
+
+
+def _validate(schema, xml: str) -> None:
+    if schema is not None:
+        schema.validate(xml)
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +66,8 @@ def built(tmp_path_factory, template_xlsx) -> list[Path]:
 
 
 def test_ribbon_xml_is_valid_customui14(schema):
+    if schema is None:
+        pytest.skip(f"{SCHEMA} is not here (a clone outside the workspace); CI validates against it")
     xml = ribbon.custom_ui_xml()
     root = ET.fromstring(xml)  # well-formed
     assert root.tag == CUI + "customUI"
@@ -112,7 +122,7 @@ def _check_package(path: Path, main_type: str, schema) -> dict[str, bytes]:
     assert 'Extension="bin" ContentType="application/vnd.ms-office.vbaProject"' in ct
     assert _rels(parts["_rels/.rels"])[build.REL_UI14] == "customUI/customUI14.xml"
     assert _rels(parts["xl/_rels/workbook.xml.rels"])[build.REL_VBA] == "vbaProject.bin"
-    schema.validate(parts["customUI/customUI14.xml"].decode("utf-8"))
+    _validate(schema, parts["customUI/customUI14.xml"].decode("utf-8"))
     olefile.OleFileIO(parts["xl/vbaProject.bin"], raise_defects=olefile.DEFECT_INCORRECT).close()
 
     # Every codeName in the workbook has a document module, and every document module a codeName.
