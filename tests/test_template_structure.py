@@ -259,3 +259,31 @@ def test_unknown_layout_and_framework_are_refused():
         build_workbook(Form(layout="hainan"))
     with pytest.raises(ValueError, match="指标体系"):
         build_workbook(Form(layout="guangdong"), framework="2030")
+
+
+@pytest.mark.parametrize("layout", LAYOUT_NAMES)
+def test_every_label_fits_its_row_height(layout, tmp_path):
+    """A label that wraps (收支平衡校验 in the narrow column A of the Shandong form) needs a
+    taller row: Excel keeps a stored or default height and cuts the second line off."""
+    from openpyxl.utils import get_column_letter
+
+    from perfxl.adapters.template import styles
+
+    path = tmp_path / "blank.xlsx"
+    write_template(layout, 2026, "", path)
+    ws = openpyxl.load_workbook(path)[main_sheet_name(layout)]
+    merged = {m.start_cell.coordinate: m for m in ws.merged_cells.ranges}
+    squashed = []
+    for row in ws.iter_rows():
+        for cell in row:
+            if not isinstance(cell.value, str) or cell.fill.fgColor.rgb[-6:] != "F2F2F2":
+                continue  # labels only (grey); entries and formulas have their own sizing
+            m = merged.get(cell.coordinate)
+            cols = range(m.min_col, m.max_col + 1) if m else [cell.column]
+            rows = range(m.min_row, m.max_row + 1) if m else [cell.row]
+            width = sum(ws.column_dimensions[get_column_letter(c)].width for c in cols)
+            height = sum(ws.row_dimensions[r].height or 15 for r in rows)  # 15: Excel's default
+            lines_height = styles.fit_height([(cell.value, width)], minimum=0) - 4
+            if height < lines_height:
+                squashed.append((cell.coordinate, cell.value, height))
+    assert squashed == []

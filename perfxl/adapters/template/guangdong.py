@@ -78,6 +78,7 @@ def build(wb: Workbook, form: Form, *, form_name: str, framework: str, spare_tas
                 "市本级使用资金", "PX_OWN_LEVEL", b.own_level)
     _amount_row(ws, refs, 11, "其他事业发展性支出", "PX_OTHER_DEV", b.other_development,
                 "拟用于对下转移支付资金", "PX_TRANSFER", b.transfer)
+    ws.row_dimensions[11].height = styles.fit_height([("其他事业发展性支出", WIDTHS["B"])])
     styles.label(ws, "B12", "收支平衡校验")
     refs["PX_BALANCE"] = styles.formula(ws, "C12:F12", BALANCE_FORMULA, align=styles.LEFT)
 

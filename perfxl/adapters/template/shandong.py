@@ -80,6 +80,8 @@ def build(wb: Workbook, form: Form, *, form_name: str, framework: str, spare_tas
     # labels and amounts may stand in rows 2–3.
     styles.label(ws, "A4", "收支平衡校验")
     refs["PX_BALANCE"] = styles.formula(ws, "B4:O4", BALANCE_FORMULA, align=styles.LEFT)
+    # Column A is narrow: the label wraps to two lines, which the default height cuts off.
+    ws.row_dimensions[4].height = styles.fit_height([("收支平衡校验", WIDTHS["A"])])
 
     styles.label(ws, "A5", "战略目标")
     refs["PX_GOAL"] = styles.entry(ws, "B5:O5", form.overall_goal or None, align=styles.LEFT_TOP)
