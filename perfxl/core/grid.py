@@ -21,8 +21,10 @@ def col_letter(col: int) -> str:
     return letters
 
 
+@lru_cache(maxsize=65536)
 def a1(row: int, col: int) -> str:
     """The A1 address of a 1-based (row, col)."""
+    # Parsers and rules name ~1,000 cells per form, the same addresses form after form.
     return f"{col_letter(col)}{row}"
 
 

@@ -132,7 +132,18 @@ def ends_with_one_of(value: Any, keys: tuple[str, ...]) -> bool:
 
 def match_sd_column(value: Any) -> str | None:
     """Which Shandong matrix column a header cell names."""
+    if type(value) is str:
+        return _sd_column_of_text(value)
     k = key(value)
+    if not k or len(k) > 60:
+        return None
+    return _sd_column(k)
+
+
+@lru_cache(maxsize=8192)
+def _sd_column_of_text(s: str) -> str | None:
+    # The matrix parser asks this of every cell of every row, to spot a repeated header.
+    k = _key(s)
     if not k or len(k) > 60:
         return None
     return _sd_column(k)

@@ -106,18 +106,23 @@ class QuantityIndex:
 """,
 )
 def task_target_unmeasured(ctx: Context) -> Iterator[Hit]:
+    targets = [(i, task, quantities(text(getattr(task, "goal", "")))) for i, task in ctx.tasks()]
+    if not any(qs for _, _, qs in targets):
+        return  # no task states a quantity: nothing to look for among the indicators
     indicator_quantities: list[Quantity] = []
     for row in ctx.rows:
         ind = row.indicator
-        context = " ".join(text(v) for v in (ind.level2, ind.name, ind.explanation))
+        context: frozenset[str] | None = None  # only rows stating a quantity need it
         for attr in ("name", "annual_value", "period_value"):
             for q in quantities(text(getattr(ind, attr, ""))):
+                if context is None:
+                    context = _keywords(" ".join(
+                        text(v) for v in (ind.level2, ind.name, ind.explanation)))
                 indicator_quantities.append(
-                    Quantity(q.phrase, q.number, q.unit, q.keywords | _keywords(context)))
+                    Quantity(q.phrase, q.number, q.unit, q.keywords | context))
     index = QuantityIndex(indicator_quantities)
-    for i, task in ctx.tasks():
-        goal = text(getattr(task, "goal", ""))
-        missing = [q for q in quantities(goal) if not measured(q, index)]
+    for i, task, qs in targets:
+        missing = [q for q in qs if not measured(q, index)]
         if missing:
             name = text(getattr(task, "name", "")) or f"第{i + 1}项"
             shown = "、".join(f"“{q.phrase}”" for q in missing[:4])

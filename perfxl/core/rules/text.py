@@ -46,12 +46,18 @@ def _text_cells(ctx: Context) -> Iterator[tuple[str, str, bool]]:
     for row in ctx.rows:
         ind = row.indicator
         for attr in _INDICATOR_TEXT:
-            value = text(getattr(ind, attr, ""))
+            raw = getattr(ind, attr, "")
+            if raw is None or raw.__class__ is str and not raw:
+                continue  # most cells of a row are empty; text() would give ""
+            value = text(raw)
             if value:
                 yield row.path(attr), value, attr not in ("note", "project")
         for group, attr, forward in _REFERENCES:
             obj = getattr(ind, group, None)
-            value = text(getattr(obj, attr, "")) if obj is not None else ""
+            raw = getattr(obj, attr, "") if obj is not None else ""
+            if raw is None or raw.__class__ is str and not raw:
+                continue
+            value = text(raw)
             if value:
                 yield row.path(f"{group}.{attr}"), value, forward
 
