@@ -90,3 +90,33 @@ def test_clear_annotations_restores_the_original(book, tmp_path):
     assert ws["E5"].comment.text == "原有批注" and ws["E5"].comment.author == "张三"
     assert ws["C4"].comment is None and ws["C4"].fill.patternType is None
     assert ws["B7"].comment is None
+
+
+def test_annotating_an_xlsm_keeps_its_macros_and_ribbon(tmp_path):
+    import zipfile
+
+    from defusedxml import ElementTree as ET
+
+    from perfxl.adapters.checking import check_file
+    from perfxl.adapters.template import write_template
+    from perfxl.addin.build import REL_UI14, build_xlsm
+
+    xlsx = tmp_path / "sd.xlsx"
+    write_template("shandong", 2026, "", xlsx)
+    source = build_xlsm(xlsx, tmp_path / "sd.xlsm")
+    before = digest(source)
+    out = annotate(source, check_file(source), tmp_path / "out.xlsm")
+    cleared = clear_annotations(out, tmp_path / "cleared.xlsm")
+    assert digest(source) == before
+    with zipfile.ZipFile(source) as zf:
+        vba, ui = zf.read("xl/vbaProject.bin"), zf.read("customUI/customUI14.xml")
+    for path in (out, cleared):
+        with zipfile.ZipFile(path) as zf:
+            assert zf.testzip() is None
+            assert zf.read("xl/vbaProject.bin") == vba
+            assert zf.read("customUI/customUI14.xml") == ui
+            rels = ET.fromstring(zf.read("_rels/.rels"))
+            assert [r.get("Target") for r in rels if r.get("Type") == REL_UI14] == ["customUI/customUI14.xml"]
+    wb = openpyxl.load_workbook(out, keep_vba=True)
+    assert RESULTS_SHEET in wb.sheetnames and wb["校验结果"]["E2"].hyperlink is not None
+    assert RESULTS_SHEET not in openpyxl.load_workbook(cleared).sheetnames

@@ -23,6 +23,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from perfxl.adapters.atomic import atomic_path
+from perfxl.adapters.ribbon_parts import keep_ribbon
 from perfxl.core.findings import SEVERITIES, SEVERITY_LABELS, Finding
 
 RESULTS_SHEET = "校验结果"
@@ -63,8 +64,7 @@ def annotate(source: str | os.PathLike[str], findings: list[Finding],
         comment.width, comment.height = 320, min(60 + 40 * len(items), 400)
         target.comment = comment
     _results_sheet(wb, findings)
-    with atomic_path(out) as tmp:
-        wb.save(tmp)
+    _save(wb, source, out)
     return out
 
 
@@ -74,8 +74,7 @@ def clear_annotations(path: str | os.PathLike[str], out: str | os.PathLike[str] 
     wb = _load(path)
     clear_workbook(wb)
     target = Path(out) if out else path
-    with atomic_path(target) as tmp:
-        wb.save(tmp)
+    _save(wb, path, target)
     return target
 
 
@@ -106,7 +105,18 @@ def clear_workbook(wb: Workbook) -> None:
 
 
 def _load(path: Path) -> Workbook:
-    return load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm", rich_text=True)
+    return load_workbook(path, keep_vba=_macros(path), rich_text=True)
+
+
+def _save(wb: Workbook, source: Path, out: Path) -> None:
+    with atomic_path(out) as tmp:
+        wb.save(tmp)
+        if _macros(source):
+            keep_ribbon(source, tmp)
+
+
+def _macros(path: Path) -> bool:
+    return path.suffix.lower() == ".xlsm"
 
 
 def _results_sheet(wb: Workbook, findings: list[Finding]) -> None:
