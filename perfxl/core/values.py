@@ -92,12 +92,14 @@ def normalize(text: Any) -> str:
 
 def _normalize_uncached(text: str) -> str:
     s = unicodedata.normalize("NFKC", text)
-    for old, new in _SYMBOLS:
-        s = s.replace(old, new)
+    if _SYMBOL_CHARS.search(s):  # most texts hold none of them
+        for old, new in _SYMBOLS:
+            s = s.replace(old, new)
     return _WHITESPACE.sub(" ", s).strip()
 
 
 _WHITESPACE = re.compile(r"\s+")
+_SYMBOL_CHARS = re.compile("[" + re.escape("".join({c for old, _ in _SYMBOLS for c in old})) + "]")
 _normalize_str = functools.lru_cache(maxsize=1 << 16)(_normalize_uncached)
 
 

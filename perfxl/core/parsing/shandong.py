@@ -256,17 +256,19 @@ def _add_indicator(cur: Cursor, r: int, placed: dict[str, tuple[Any, int]],
             cur.source(path, rr, cc, grid.get(rr, cc))
         elif c:
             cur.source(path, r, c, None)
-    for name in COLUMNS[4:]:
-        value, c = placed.get(name, (None, 0))
+    prefix = f"indicators[{i}]."
+    for name, group, attr in _FIELDS:
+        c = placed.get(name, _NOWHERE)[1]
         if not c:
             continue
-        text = cur.take(f"indicators[{i}].{name}", r, c)
-        if "." in name:
-            group, attr = name.split(".")
-            setattr(getattr(ind, group), attr, text)
-        else:
-            setattr(ind, name, text)
+        text = cur.take(prefix + name, r, c)
+        setattr(getattr(ind, group) if group else ind, attr, text)
     form.indicators.append(ind)
+
+
+_NOWHERE = (None, 0)
+# (column, model object attribute or "", attribute) of the columns after the duty chain
+_FIELDS = tuple((n, *n.split(".")) if "." in n else (n, "", n) for n in COLUMNS[4:])
 
 
 # Costs of the ragged-row alignment (see _normalise_ragged). A changed run of empty cells

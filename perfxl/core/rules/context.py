@@ -39,7 +39,10 @@ def _normalized(value: str) -> str:
 
 def compact(value: Any) -> str:
     """Text without any white space, for comparing category names."""
-    return re.sub(r"\s+", "", text(value))
+    return _SPACE.sub("", text(value))
+
+
+_SPACE = re.compile(r"\s+")
 
 
 def number(value: Any) -> float | None:

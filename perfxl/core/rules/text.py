@@ -45,13 +45,14 @@ def _text_cells(ctx: Context) -> Iterator[tuple[str, str, bool]]:
                 yield f"tasks[{i}].{attr}", value, True
     for row in ctx.rows:
         ind = row.indicator
-        for attr in _INDICATOR_TEXT:
+        prefix = row.path("")
+        for attr, forward in _INDICATOR_TEXT_FORWARD:
             raw = getattr(ind, attr, "")
             if raw is None or raw.__class__ is str and not raw:
                 continue  # most cells of a row are empty; text() would give ""
             value = text(raw)
             if value:
-                yield row.path(attr), value, attr not in ("note", "project")
+                yield prefix + attr, value, forward
         for group, attr, forward in _REFERENCES:
             obj = getattr(ind, group, None)
             raw = getattr(obj, attr, "") if obj is not None else ""
@@ -59,7 +60,10 @@ def _text_cells(ctx: Context) -> Iterator[tuple[str, str, bool]]:
                 continue
             value = text(raw)
             if value:
-                yield row.path(f"{group}.{attr}"), value, forward
+                yield f"{prefix}{group}.{attr}", value, forward
+
+
+_INDICATOR_TEXT_FORWARD = tuple((a, a not in ("note", "project")) for a in _INDICATOR_TEXT)
 
 
 @register(
