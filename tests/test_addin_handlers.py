@@ -275,3 +275,19 @@ def test_a_broken_perfxl_toml_is_told_as_a_settings_problem(tmp_path, forms):
     assert text.startswith("校验设置有误（perfxl.toml）：") and "2030" in text and "内部错误" not in text
     assert dispatch.error_text("px_check", RuntimeError("x")) == "内部错误：RuntimeError: x"
     assert "px_nope" in dispatch.error_text("px_nope", dispatch.UnknownControl("px_nope"))
+
+
+def test_headless_buttons_on_an_xlsm_keep_its_macros_and_ribbon(forms, tmp_path):
+    import zipfile
+
+    from perfxl.addin.build import REL_UI14, build_xlsm
+
+    source = build_xlsm(forms[-1], tmp_path / "form.xlsm")
+    with zipfile.ZipFile(source) as zf:
+        vba, ui = zf.read("xl/vbaProject.bin"), zf.read("customUI/customUI14.xml")
+    for control_id in ("px_check", "px_clear_marks"):
+        _, out = dispatch.run_headless(control_id, source, {}, tmp_path / f"{control_id}.xlsm")
+        with zipfile.ZipFile(out) as zf:
+            assert zf.read("xl/vbaProject.bin") == vba and zf.read("customUI/customUI14.xml") == ui
+            assert REL_UI14 in zf.read("_rels/.rels").decode()
+        source = out

@@ -219,3 +219,17 @@ def test_filled_forms_open_in_libreoffice_with_the_same_totals(tmp_path):
     # LibreOffice kept the targets as text and the rows readable as a form
     assert ga[GD_SHEET]["D15"].value == "≥3000宗"
     assert [i.name for i in read_form(files[1]).indicators] == [i.name for i in read_form(gd_out).indicators]
+
+
+def test_filling_an_xlsm_keeps_its_macros_and_ribbon(sd, tmp_path):
+    import zipfile
+
+    from perfxl.addin.build import REL_UI14, build_xlsm
+
+    source = build_xlsm(sd, tmp_path / "山东.xlsm")
+    out = fill_form(source, tmp_path / "o.xlsm", [FillItem(LIB.get("SF-001"))]).output
+    with zipfile.ZipFile(source) as a, zipfile.ZipFile(out) as b:
+        for part in ("xl/vbaProject.bin", "customUI/customUI14.xml"):
+            assert b.read(part) == a.read(part)
+        assert REL_UI14 in b.read("_rels/.rels").decode()
+    assert "法律援助案件数" in [i.name for i in read_form(out).indicators]

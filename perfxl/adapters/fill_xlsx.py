@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from perfxl.adapters.atomic import atomic_path
+from perfxl.adapters.ribbon_parts import keep_ribbon
 from perfxl.adapters.sheet_rows import extend_merge_down, insert_rows
 from perfxl.adapters.xlsx_reader import load_grids, read_form
 from perfxl.core.findings import FormReadError
@@ -106,5 +107,7 @@ def fill_form(source: str | Path, output: str | Path, items: list[FillItem], *,
     with atomic_path(output) as tmp:
         wb.save(tmp)
         wb.close()
+        if keep_vba:
+            keep_ribbon(source, tmp)
         read_form(tmp)  # the result must still read as a form before it replaces anything
     return FillResult(plan, output)

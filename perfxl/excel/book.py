@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from perfxl.adapters.atomic import atomic_path
+from perfxl.adapters.ribbon_parts import keep_ribbon
 
 
 class Book(ABC):
@@ -280,7 +281,7 @@ class FileBook(Book):
         return cell
 
     def snapshot(self, path: Path) -> Path:
-        self.wb.save(path)
+        self._save(path)
         return path
 
     def open_result(self, path: Path, name: str) -> str:
@@ -295,8 +296,13 @@ class FileBook(Book):
     def save(self, out: str | os.PathLike[str]) -> Path:
         out = Path(out)
         with atomic_path(out) as tmp:
-            self.wb.save(tmp)
+            self._save(tmp)
         return out
+
+    def _save(self, path: Path) -> None:
+        self.wb.save(path)
+        if self.wb.vba_archive is not None:
+            keep_ribbon(self.path, path)
 
     def status(self, message: str | None) -> None:
         if message:
