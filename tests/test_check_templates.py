@@ -52,7 +52,9 @@ def test_a_blank_template_points_an_empty_table_at_its_first_row(tmp_path, layou
     assert found == expected
 
 
-def test_an_amount_given_by_formula_is_reported_as_a_formula_not_as_empty(tmp_path):
+def _basic_by_formula(tmp_path):
+    """A Shandong form whose 基本支出 (L2) the department typed as a formula, saved by
+    openpyxl: no cached result."""
     import openpyxl
 
     path = tmp_path / "sd.xlsx"
@@ -61,6 +63,11 @@ def test_an_amount_given_by_formula_is_reported_as_a_formula_not_as_empty(tmp_pa
     wb = openpyxl.load_workbook(path)
     wb["绩效目标表"]["L2"] = "=1000+1187.54"
     wb.save(path)
+    return path
+
+
+def test_an_amount_given_by_formula_is_reported_as_a_formula_not_as_empty(tmp_path):
+    path = _basic_by_formula(tmp_path)
     found = {(f.rule, f.cell): f.message for f in check_file(path) if f.rule.startswith(("PX1", "PX2"))}
     assert ("PX203", "L2") not in found
     assert found[("PX110", "L2")] == "基本支出是公式“=1000+1187.54”，文件中没有保存其计算结果，请直接填写金额"
@@ -69,18 +76,10 @@ def test_an_amount_given_by_formula_is_reported_as_a_formula_not_as_empty(tmp_pa
 
 @pytest.mark.libreoffice
 def test_an_amount_formula_saved_by_a_spreadsheet_uses_its_result(tmp_path):
-    import openpyxl
-
     from perfxl.adapters.libreoffice import recalculate
     from perfxl.adapters.xlsx_reader import read_form
 
-    path = tmp_path / "sd.xlsx"
-    write_form(Form(layout="shandong", year=2026, department="某局",
-                    budget=Budget(basic=2187.54, project=606.51, fiscal=2690.54, other=103.51)), path)
-    wb = openpyxl.load_workbook(path)
-    wb["绩效目标表"]["L2"] = "=1000+1187.54"
-    wb.save(path)
-    saved = recalculate([path], tmp_path / "lo")[0]  # as Excel would: the result is cached
+    saved = recalculate([_basic_by_formula(tmp_path)], tmp_path / "lo")[0]  # as Excel would: the result is cached
     form = read_form(saved)
     assert form.budget.basic == pytest.approx(2187.54) and form.budget.total == pytest.approx(2794.05)
     assert form.budget.declared_total is None  # the template's total is still recomputed, not read
