@@ -111,9 +111,10 @@ def test_fill_blank_guangdong_template_beyond_its_spare_rows(tmp_path):
     ref = wb.defined_names["PX_INDICATORS"].attr_text
     first, last = (int(part.split("$")[-1]) for part in ref.split("!")[1].split(":"))
     assert last - first + 1 == 45  # the table grew exactly by the rows it needed
-    assert ws.print_area.endswith(f"${last}")
+    assert ws.print_area.endswith("$F$1048576")  # whole columns stay whole columns
     dv_ranges = {str(dv.sqref) for dv in ws.data_validations.dataValidation}
-    assert f"B{first}:B{last}" in dv_ranges and f"C{first}:C{last}" in dv_ranges
+    # the 20 blank rows and the 200 below the table: the dropdowns still run 200 rows past it
+    assert f"B{first}:B{last + 200}" in dv_ranges and f"C{first}:C{last + 200}" in dv_ranges
     assert any(m.min_col == 1 and m.max_row == last for m in ws.merged_cells.ranges)  # 绩效指标 label
 
 

@@ -154,3 +154,67 @@ def test_text_starting_with_equals_stays_text(recalculated):
     row = int(coord.split(":")[0].split("$")[-1])
     sheet = books["gd_eq_text"][ws]
     assert (sheet[f"E{row}"].value, sheet[f"F{row}"].value) == ("=2场", "=SUM(1,2)")
+
+
+def _task_rows(wb):
+    ((sheet, coord),) = list(wb.defined_names["PX_TASKS"].destinations)
+    first, last = (int(a[1:]) for a in coord.replace("$", "").split(":"))
+    return wb[sheet], first, last
+
+
+def test_a_task_row_inserted_at_the_total_row_is_summed(tmp_path):
+    """The user inserts a row at 合计 (Excel: the new row comes above it, and a range that
+    ends just above does not grow) and types a task amount there: 合计 and the coverage
+    row include it."""
+    from perfxl.adapters.sheet_rows import insert_rows
+
+    form = Form(layout="guangdong", year=2023, budget=Budget(basic=100.0, project=50.0, fiscal=150.0),
+                tasks=[Task(name="甲", amount=10.0), Task(name="乙", amount=5.0)])
+    wb = build_workbook(form, spare_task_rows=0)
+    ws, first, last = _task_rows(wb)
+    insert_rows(ws, last + 1, 1, style_from=last)  # no grow_from: what Excel does
+    ws.cell(last + 1, 2, "丙")
+    ws.cell(last + 1, 5, 20.0)
+    wb.save(tmp_path / "inserted.xlsx")
+    [out] = recalculate([tmp_path / "inserted.xlsx"], tmp_path / "out")
+    book = openpyxl.load_workbook(out, data_only=True)
+    assert _value(book, "PX_TASK_TOTAL") == pytest.approx(35.0)
+    assert _value(book, "PX_TASK_COVERAGE") == pytest.approx(0.7)
+    assert _value(book, "PX_TASK_CHECK") == ""
+
+
+def _pdf(path, tmp_path):
+    import subprocess
+
+    from perfxl.adapters.libreoffice import convert
+
+    [pdf] = convert([path], "pdf", tmp_path / path.stem)
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return pages, text
+
+
+@pytest.mark.parametrize("layout", ["guangdong", "shandong"])
+def test_whole_column_print_area_prints_the_form_and_typed_rows_only(layout, tmp_path):
+    """A blank template prints on as many pages as with the print area cut at the table's
+    last row, and a row typed below the table is printed."""
+    from perfxl.adapters.template import write_template
+
+    blank = tmp_path / "blank.xlsx"
+    write_template(layout, 2023, "", blank)
+    wb = openpyxl.load_workbook(blank)
+    ((sheet, coord),) = list(wb.defined_names["PX_INDICATORS"].destinations)
+    ws = wb[sheet]
+    last = int(coord.split(":")[1].lstrip("$ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    right = "F" if layout == "guangdong" else "O"
+    ws.print_area = f"A1:{right}{last}"
+    wb.save(tmp_path / "cut.xlsx")
+    wb = openpyxl.load_workbook(blank)
+    wb[sheet].cell(last + 3, 4, "追加的指标行")
+    wb.save(tmp_path / "typed.xlsx")
+    blank_pages, _ = _pdf(blank, tmp_path)
+    cut_pages, _ = _pdf(tmp_path / "cut.xlsx", tmp_path)
+    _, typed_text = _pdf(tmp_path / "typed.xlsx", tmp_path)
+    assert blank_pages == cut_pages
+    assert "追加的指标行" in typed_text

@@ -163,8 +163,9 @@ def test_dropdowns_cover_every_indicator_row_and_depend_on_level1(gd):
     ws, coord = name_target(gd, "PX_INDICATORS")
     first, last = (int(a[1:]) for a in coord.split(":"))
     dvs = _validations(ws)
-    assert ("list", "PX_LEVEL1", f"B{first}:B{last}") in dvs
-    assert ("list", f'INDIRECT("PX_L2_"&$B{first})', f"C{first}:C{last}") in dvs
+    below = last + 200  # rows typed below the table get the dropdowns too
+    assert ("list", "PX_LEVEL1", f"B{first}:B{below}") in dvs
+    assert ("list", f'INDIRECT("PX_L2_"&$B{first})', f"C{first}:C{below}") in dvs
     lists_ws, level1 = name_target(gd, "PX_LEVEL1")
     assert lists_ws.sheet_state == "hidden"
     assert [c.value for (c,) in lists_ws[level1]] == list(FRAMEWORKS["2015"])
@@ -218,6 +219,12 @@ def test_protection_inputs_unlocked_labels_and_formulas_locked(layout, gd, sd):
         assert cell.fill.fgColor.rgb != label.fill.fgColor.rgb, name  # visibly distinct from labels
     _, coord = name_target(wb, "PX_INDICATORS")
     assert all(not c.protection.locked for row in ws[coord] for c in row)
+    # empty cells (a row typed below the table) follow their column's style: unlocked
+    right = "F" if layout == "guangdong" else "O"
+    first = "B" if layout == "guangdong" else "A"
+    cols = [chr(c) for c in range(ord(first), ord(right) + 1)]
+    assert all(not ws.column_dimensions[c].protection.locked for c in cols)
+    assert ws.column_dimensions[chr(ord(right) + 1)].protection.locked
 
 
 @pytest.mark.parametrize("layout", ["guangdong", "shandong"])
@@ -229,9 +236,10 @@ def test_print_setup(layout, gd, sd):
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
     assert ws.page_setup.fitToHeight == 0
     assert ws.print_title_rows in ("$1:$2", "$6:$8")
-    _, coord = name_target(wb, "PX_INDICATORS")
-    last_row = int(coord.split(":")[1][1:])
-    assert ws.print_area.endswith(f"${last_row}")
+    # Whole columns: rows typed below the table print, blank rows do not (LibreOffice
+    # check in test_template_libreoffice).
+    right = "F" if layout == "guangdong" else "O"
+    assert ws.print_area == f"'{main_sheet_name(layout)}'!$A$1:${right}$1048576"
     assert ws.freeze_panes
     label = next(c for row in ws.iter_rows() for c in row if c.value == "部门名称")
     assert label.font.name == "宋体" and ws["A1"].font.name == "黑体"

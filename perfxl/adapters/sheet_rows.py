@@ -26,7 +26,13 @@ _ROW = r"\$?\d+"
 _COL = r"\$?[A-Za-z]{1,3}"
 _OPERAND = re.compile(
     rf"^(?P<sheet>(?:'(?:[^']|'')+'|[^'!]+)!)?(?P<a>{_CELL}|{_ROW}|{_COL})(?::(?P<b>{_CELL}|{_ROW}|{_COL}))?$")
+_FUNC_RANGE = re.compile(r"^(?P<ref>(?:'(?:[^']|'')+'!|[^'!:(]+!)?" + _CELL + r")(?P<tail>:[A-Za-z_.]+\()$")
 _PART = re.compile(r"^(?P<col>\$?[A-Za-z]{1,3})?(?P<abs>\$?)(?P<row>\d+)?$")
+
+
+# The last worksheet row: a range down to it (whole columns, as the templates' print
+# area A1:F1048576) keeps ending there, the rows pushed past it fall off as in Excel.
+MAX_ROW = 1048576
 
 
 def _shift_rows(p: int, q: int, idx: int, n: int, grow_from: int | None) -> tuple[int, int]:
@@ -35,8 +41,8 @@ def _shift_rows(p: int, q: int, idx: int, n: int, grow_from: int | None) -> tupl
     if q < idx:
         return p, q
     if p >= idx:
-        return p + n, q + n
-    return p, q + n
+        return min(p + n, MAX_ROW), min(q + n, MAX_ROW)
+    return p, min(q + n, MAX_ROW)
 
 
 def _row_of(part: str) -> int | None:
@@ -79,9 +85,19 @@ def shift_formula(formula: str, host: str | None, target: str, idx: int, n: int,
         return formula
     changed = False
     for item in tok.items:
-        if item.type != "OPERAND" or item.subtype != "RANGE":
+        tail = ""
+        if item.type == "FUNC" and item.subtype == "OPEN":
+            # A range ending in a function, E15:INDEX(E:E,ROW()-1), comes as one token
+            # "E15:INDEX(": its leading cell moves like any other.
+            f = _FUNC_RANGE.match(item.value)
+            if not f:
+                continue
+            value, tail = f.group("ref"), f.group("tail")
+        elif item.type == "OPERAND" and item.subtype == "RANGE":
+            value = item.value
+        else:
             continue
-        m = _OPERAND.match(item.value)
+        m = _OPERAND.match(value)
         if not m:
             continue
         sheet = m.group("sheet")
@@ -90,7 +106,7 @@ def shift_formula(formula: str, host: str | None, target: str, idx: int, n: int,
         ref = m.group("a") + (":" + m.group("b") if m.group("b") else "")
         new = shift_reference(ref, idx, n, grow_from)
         if new != ref:
-            item.value = (sheet or "") + new
+            item.value = (sheet or "") + new + tail
             changed = True
     if not changed:
         return formula

@@ -94,11 +94,14 @@ def build(wb: Workbook, form: Form, *, form_name: str, framework: str, spare_tas
     ws.add_data_validation(lists.amount_validation(amount_cells))
     ws.add_data_validation(lists.count_validation(["C4", "E4"]))
     i_first, i_last = (int(a[1:]) for a in refs["PX_INDICATORS"].split(":"))
-    for dv in lists.level_validations(f"B{i_first}:B{i_last}", f"C{i_first}:C{i_last}"):
+    # Rows typed below the table get the dropdowns too (see page.typed_rows_below).
+    below = i_last + page.ROWS_BELOW
+    for dv in lists.level_validations(f"B{i_first}:B{below}", f"C{i_first}:C{below}"):
         ws.add_data_validation(dv)
 
     ws.freeze_panes = "A3"
-    page.print_setup(ws, area=f"A1:F{row - 1}", title_rows="1:2")
+    page.print_setup(ws, area=f"A1:F{page.MAX_ROW}", title_rows="1:2")
+    page.typed_rows_below(ws, "B", "F")
     page.protect(ws)
     return {name: sheet_ref(SHEET, ref) for name, ref in refs.items()}
 
@@ -131,11 +134,17 @@ def _tasks(ws: Worksheet, refs: dict[str, str], top: int, tasks: list[Task], spa
         styles.entry(ws, f"F{r}", t.goal or None)
         ws.row_dimensions[r].height = styles.fit_height(
             [(t.name, WIDTHS["B"]), (t.content, _width("C", "D")), (t.goal, WIDTHS["F"])])
-    span = f"E{first}:E{last}"
+    # The span ends on the row above 合计 wherever that row is, so a task row the user
+    # inserts at 合计 (below the last task) is summed too; a fixed E{first}:E{last} would
+    # not grow, as Excel grows a range only for rows inserted inside it.
     styles.label(ws, f"B{total}:D{total}", "合计")
+    span = f"E{first}:INDEX(E:E,ROW()-1)"
     refs["PX_TASK_TOTAL"] = styles.formula(ws, f"E{total}", f'=IF(COUNT({span})=0,"",ROUND(SUM({span}),2))',
                                            number_format=styles.AMOUNT_FORMAT)
     styles.plain(ws, f"F{total}")
+    # Anchored on the 合计 cell, not ROW()-2, so the coverage row stays right if rows are
+    # added between the two; the unrounded sum keeps coverage equal to core.calc's.
+    span = f"E{first}:INDEX(E:E,ROW(E{total})-1)"
     styles.label(ws, f"B{coverage}:D{coverage}", "重点任务资金覆盖率（合计/项目支出）")
     refs["PX_TASK_COVERAGE"] = styles.formula(
         ws, f"E{coverage}", f'=IFERROR(IF(N(C7)=0,"",ROUND(SUM({span})/C7,4)),"")',

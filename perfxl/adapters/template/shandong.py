@@ -104,7 +104,8 @@ def build(wb: Workbook, form: Form, *, form_name: str, framework: str, spare_tas
 
     ws.add_data_validation(lists.amount_validation(["H2:I3", "L2:O3"]))
     ws.freeze_panes = f"A{FIRST_ROW}"
-    page.print_setup(ws, area=f"A1:O{last}", title_rows=f"{HEADER_ROWS[0]}:{HEADER_ROWS[1]}")
+    page.print_setup(ws, area=f"A1:O{page.MAX_ROW}", title_rows=f"{HEADER_ROWS[0]}:{HEADER_ROWS[1]}")
+    page.typed_rows_below(ws, "A", "O")
     page.protect(ws)
     return {name: sheet_ref(SHEET, ref) for name, ref in refs.items()}
 
