@@ -225,3 +225,22 @@ def test_fill_single_value_column_uses_the_free_row_below_its_block(tmp_path):
     assert names[-2:] == ["群众满意度", "服务对象满意度"]
     assert names[1] == "法律援助案件数"
     assert after.indicators[-1].annual_value == "≥90%" and after.value_columns == 1
+
+
+@pytest.mark.libreoffice
+def test_fill_keeps_the_whole_column_print_area_of_a_template_saved_by_libreoffice(tmp_path):
+    """Excel and LibreOffice save the templates' print area as $A:$F, which openpyxl alone
+    drops with an English warning; the fill output keeps it and says nothing."""
+    import warnings
+    import zipfile
+
+    src = tmp_path / "blank.xlsx"
+    write_template("guangdong", 2026, "", src)
+    [saved] = recalculate([src], tmp_path / "saved")
+    assert "!$A:$F<" in zipfile.ZipFile(saved).read("xl/workbook.xml").decode()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = fill_form(saved, tmp_path / "out.xlsx", _items(["SF-001"])).output
+        read_form(saved)
+    assert not [w for w in caught if "Print area" in str(w.message)]
+    assert openpyxl.load_workbook(out).worksheets[0].print_area.endswith("!$A$1:$F$1048576")

@@ -14,7 +14,6 @@ from copy import copy
 from collections import defaultdict
 from pathlib import Path
 
-from openpyxl import load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.colors import Color
@@ -23,6 +22,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from perfxl.adapters.atomic import atomic_path
+from perfxl.adapters.print_area import load_workbook
 from perfxl.adapters.ribbon_parts import keep_ribbon
 from perfxl.core.findings import SEVERITIES, SEVERITY_LABELS, Finding
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from perfxl.adapters.atomic import atomic_path
+from perfxl.adapters.print_area import load_workbook
 from perfxl.adapters.ribbon_parts import keep_ribbon
 from perfxl.adapters.sheet_rows import extend_merge_down, insert_rows
 from perfxl.adapters.xlsx_reader import load_grids, read_form
@@ -71,7 +72,6 @@ def _template_framework(wb) -> str | None:
 def fill_form(source: str | Path, output: str | Path, items: list[FillItem], *,
               framework: str | None = None) -> FillResult:
     """Write ``source`` with ``items`` filled in to ``output``. Raises FormReadError."""
-    import openpyxl
     from openpyxl.cell.cell import MergedCell
 
     source, output = Path(source), Path(output)
@@ -80,7 +80,7 @@ def fill_form(source: str | Path, output: str | Path, items: list[FillItem], *,
     grid, layout = _form_grid(source)
     keep_vba = source.suffix.lower() == ".xlsm"
     try:
-        wb = openpyxl.load_workbook(source, keep_vba=keep_vba, keep_links=True)
+        wb = load_workbook(source, keep_vba=keep_vba, keep_links=True)
     except Exception as exc:
         raise FormReadError(str(source), f"无法打开工作簿（{type(exc).__name__}）。") from None
     ws = wb[grid.sheet]

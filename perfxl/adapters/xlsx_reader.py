@@ -289,9 +289,9 @@ def _calamine_grids(path) -> list[Grid]:
 
 
 def _openpyxl_grids(path, sheets: dict[str, bytes]) -> list[Grid]:
-    import openpyxl
+    from perfxl.adapters.print_area import load_workbook  # quiet about $A:$F print areas
 
-    wb = openpyxl.load_workbook(str(path), read_only=True, data_only=True)
+    wb = load_workbook(str(path), read_only=True, data_only=True)
     merges = {title: _merged_ranges(xml) for title, xml in sheets.items()}
     grids = []
     try:

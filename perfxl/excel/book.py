@@ -147,7 +147,7 @@ class FileBook(Book):
     """An openpyxl workbook loaded from ``path``; ``save(out)`` writes it atomically."""
 
     def __init__(self, path: str | os.PathLike[str], params: dict[str, str] | None = None) -> None:
-        from openpyxl import load_workbook
+        from perfxl.adapters.print_area import load_workbook
 
         self.path = Path(path)
         self.params = dict(params or {})
@@ -285,7 +285,7 @@ class FileBook(Book):
         return path
 
     def open_result(self, path: Path, name: str) -> str:
-        from openpyxl import load_workbook
+        from perfxl.adapters.print_area import load_workbook
 
         self.wb = load_workbook(path, keep_vba=Path(path).suffix.lower() == ".xlsm", rich_text=True)
         return name
