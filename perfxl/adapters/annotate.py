@@ -23,7 +23,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from perfxl.adapters.atomic import atomic_path
 from perfxl.adapters.print_area import load_workbook
-from perfxl.adapters.ribbon_parts import keep_ribbon
+from perfxl.adapters.ribbon_parts import save_keeping_ribbon
 from perfxl.core.findings import SEVERITIES, SEVERITY_LABELS, Finding
 
 RESULTS_SHEET = "校验结果"
@@ -105,18 +105,12 @@ def clear_workbook(wb: Workbook) -> None:
 
 
 def _load(path: Path) -> Workbook:
-    return load_workbook(path, keep_vba=_macros(path), rich_text=True)
+    return load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm", rich_text=True)
 
 
 def _save(wb: Workbook, source: Path, out: Path) -> None:
     with atomic_path(out) as tmp:
-        wb.save(tmp)
-        if _macros(source):
-            keep_ribbon(source, tmp)
-
-
-def _macros(path: Path) -> bool:
-    return path.suffix.lower() == ".xlsm"
+        save_keeping_ribbon(wb, source, tmp)
 
 
 def _results_sheet(wb: Workbook, findings: list[Finding]) -> None:

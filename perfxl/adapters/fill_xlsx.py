@@ -14,7 +14,7 @@ from pathlib import Path
 
 from perfxl.adapters.atomic import atomic_path
 from perfxl.adapters.print_area import load_workbook
-from perfxl.adapters.ribbon_parts import keep_ribbon
+from perfxl.adapters.ribbon_parts import save_keeping_ribbon
 from perfxl.adapters.sheet_rows import extend_merge_down, insert_rows
 from perfxl.adapters.xlsx_reader import load_grids, read_form
 from perfxl.core.findings import FormReadError
@@ -105,9 +105,7 @@ def fill_form(source: str | Path, output: str | Path, items: list[FillItem], *,
             if text.startswith("="):
                 cell.data_type = "s"  # "=100%" is a target written as text, not a formula
     with atomic_path(output) as tmp:
-        wb.save(tmp)
+        save_keeping_ribbon(wb, source, tmp)
         wb.close()
-        if keep_vba:
-            keep_ribbon(source, tmp)
         read_form(tmp)  # the result must still read as a form before it replaces anything
     return FillResult(plan, output)

@@ -28,6 +28,14 @@ def _relationships(xml: bytes) -> list[dict[str, str]]:
     return [dict(rel.attrib) for rel in ET.fromstring(xml).iter(f"{_NS}Relationship")]
 
 
+def save_keeping_ribbon(wb, source: str | os.PathLike[str], path: str | os.PathLike[str]) -> None:
+    """``wb.save(path)``; when openpyxl kept a VBA project (an .xlsm loaded with
+    ``keep_vba``), the ribbon of ``source`` is put back too."""
+    wb.save(path)
+    if wb.vba_archive is not None:
+        keep_ribbon(source, path)
+
+
 def keep_ribbon(source: str | os.PathLike[str], saved: str | os.PathLike[str]) -> None:
     """Give ``saved`` (written by openpyxl from ``source``) the ribbon of ``source``:
     its relationships in ``_rels/.rels`` and, should openpyxl have left them out, its

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from perfxl.adapters.atomic import atomic_path
-from perfxl.adapters.ribbon_parts import keep_ribbon
+from perfxl.adapters.ribbon_parts import save_keeping_ribbon
 
 
 class Book(ABC):
@@ -300,9 +300,7 @@ class FileBook(Book):
         return out
 
     def _save(self, path: Path) -> None:
-        self.wb.save(path)
-        if self.wb.vba_archive is not None:
-            keep_ribbon(self.path, path)
+        save_keeping_ribbon(self.wb, self.path, path)
 
     def status(self, message: str | None) -> None:
         if message:
