@@ -120,13 +120,15 @@ def load_grids(path: str | os.PathLike[str], *, engine: str = "auto",
     return _load(path, engine, typed_only)[0]
 
 
-def _load(path, engine: str, typed_only: bool
+def _load(path, engine: str, typed_only: bool, parts: dict[str, bytes] | None = None
           ) -> tuple[list[Grid], dict[str, bytes], dict[str, set[tuple[int, int]]]]:
-    """The grids; each sheet's XML and (with ``typed_only``) dropped formula cells, by title."""
+    """The grids; each sheet's XML and (with ``typed_only``) dropped formula cells, by title.
+    ``parts``: what ``check_workbook(path)`` returned, when the caller already ran it."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}")
     name = str(path)
-    parts = check_workbook(path)
+    if parts is None:
+        parts = check_workbook(path)
     sheets = _sheet_xml(parts)
     grids = None
     if engine in ("auto", "calamine"):
