@@ -11,6 +11,7 @@ tie. PX001 (file cannot be read) is always reported.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 from perfxl.core.findings import SEVERITIES
@@ -95,11 +96,10 @@ class RuleConfig:
         return out
 
     def enabled(self, code: str) -> bool:
-        if code == "PX001":
-            return True
-        best_select = max((len(p) for p in self.select if code.startswith(p)), default=-1)
-        best_ignore = max((len(p) for p in self.ignore if code.startswith(p)), default=-1)
-        return best_select >= 0 and best_select > best_ignore
+        try:
+            return _enabled(code, self.select, self.ignore)
+        except TypeError:  # lists given in code: not hashable, so not cached
+            return _enabled.__wrapped__(code, self.select, self.ignore)
 
     def severity_of(self, code: str, default: str) -> str:
         return self.severity.get(code, default)
@@ -112,6 +112,16 @@ class RuleConfig:
                 re.compile(pattern)
             except re.error as exc:
                 raise ConfigError(f"占位符正则表达式“{pattern}”无效：{exc}") from None
+
+
+@lru_cache(maxsize=4096)
+def _enabled(code: str, select: tuple[str, ...], ignore: tuple[str, ...]) -> bool:
+    # Cached: every form asks again for every rule.
+    if code == "PX001":
+        return True
+    best_select = max((len(p) for p in select if code.startswith(p)), default=-1)
+    best_ignore = max((len(p) for p in ignore if code.startswith(p)), default=-1)
+    return best_select >= 0 and best_select > best_ignore
 
 
 def _framework(value: Any) -> str:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from perfxl.core.findings import Finding
 from perfxl.core.model import Form, Source
 from perfxl.core.rules.config import RuleConfig
 from perfxl.core.rules.context import Context
-from perfxl.core.rules.registry import Hit, Rule, all_rules
+from perfxl.core.rules.registry import all_rules
 
 # When a hit's own field has no cell (e.g. "the form has no tasks"), the nearest
 # meaningful cell: the same row's most telling column, then the form header.
@@ -21,20 +22,27 @@ def check_form(form: Form, config: RuleConfig | None = None) -> list[Finding]:
     config = config or RuleConfig()
     ctx = Context(form, config)
     findings: set[Finding] = set()
+    file = str(form.file or "")
+    sources = form.sources if isinstance(form.sources, dict) else {}
+    cells: dict[str, tuple[str, str]] = {}  # path → (sheet, cell): rules hit the same paths
     for rule in all_rules():
         if rule.check is None or not config.enabled(rule.code):
             continue
+        severity = config.severity_of(rule.code, rule.severity)
         for hit in rule.check(ctx):
-            findings.add(_finding(form, config, rule, hit))
-    order = _sheet_order(form)
+            where = cells.get(hit.path)
+            if where is None:
+                where = cells[hit.path] = _cell(form, sources, hit.path)
+            findings.add(Finding(file, where[0], where[1], rule.code, severity,
+                                 rule.format(hit.values)))
+    # The sheet order only decides between findings on different sheets.
+    order = _sheet_order(form) if len({f.sheet for f in findings}) > 1 else {}
     return sorted(findings, key=lambda f: _sort_key(f, order))
 
 
-def _finding(form: Form, config: RuleConfig, rule: Rule, hit: Hit) -> Finding:
-    src = locate(form, hit.path)
-    sheet, cell = (src.sheet, src.cell) if src else ("", "")
-    return Finding(str(form.file or ""), str(sheet), str(cell), rule.code,
-                   config.severity_of(rule.code, rule.severity), rule.format(hit.values))
+def _cell(form: Form, sources: dict[str, Source], path: str) -> tuple[str, str]:
+    src = sources.get(path) or locate(form, path)
+    return (str(src.sheet), str(src.cell)) if src else ("", "")
 
 
 def locate(form: Form, path: str) -> Source | None:
@@ -83,6 +91,7 @@ def _natural(key: str) -> tuple:
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", key))
 
 
+@lru_cache(maxsize=4096)
 def cell_position(cell: str) -> tuple[int, int]:
     """(row, column) of an A1 reference (the first cell of a range); (0, 0) if none."""
     m = re.match(r"\$?([A-Za-z]{1,3})\$?(\d+)", cell or "")
