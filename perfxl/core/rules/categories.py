@@ -218,7 +218,7 @@ def _present(ctx: Context) -> tuple[set[str], set[str], dict[str, Row]]:
     level2s: set[str] = set()
     last: dict[str, Row] = {}
     for row in ctx.rows:
-        if not (text(row.indicator.name) or text(row.indicator.annual_value)):
+        if not (row.texts["name"] or row.texts["annual_value"]):
             continue
         for column, value in (("level1", row.eff_level1), ("level2", row.eff_level2)):
             cat = classify(value, fw)
@@ -303,14 +303,15 @@ def service_satisfaction_missing(ctx: Context) -> Iterator[Hit]:
     internal_row: Row | None = None
     satisfaction_rows: list[Row] = []
     for row in ctx.rows:
-        name = text(row.indicator.name)
+        texts = row.texts
+        name = texts["name"]
         cats = [classify(v, fw) for v in (row.eff_level1, row.eff_level2)]
         in_group = any(c.canonical in ("满意度指标", "服务对象满意度指标") for c in cats)
-        if not ctx.guangdong and "满意" not in name and "满意" in text(row.indicator.explanation):
-            name = text(row.indicator.explanation)  # a duty matrix shifted by a column
+        if not ctx.guangdong and "满意" not in name and "满意" in texts["explanation"]:
+            name = texts["explanation"]  # a duty matrix shifted by a column
         if not (in_group or "满意" in name):
             continue
-        if not name and not text(row.indicator.annual_value):
+        if not name and not texts["annual_value"]:
             continue
         if _internal(name, ctx):
             internal_row = internal_row or row
@@ -319,10 +320,9 @@ def service_satisfaction_missing(ctx: Context) -> Iterator[Hit]:
     if satisfaction_rows:
         return
     if internal_row is not None:
-        name = text(internal_row.indicator.name)
-        ind = internal_row.indicator
-        attr = "name" if "满意" in text(ind.name) or ctx.guangdong else "explanation"
-        name = text(getattr(ind, attr))
+        texts = internal_row.texts
+        attr = "name" if "满意" in texts["name"] or ctx.guangdong else "explanation"
+        name = texts[attr]
         yield Hit(internal_row.path(attr),
                   {"detail": f"：“{_cut(name)}”是部门内部满意度，不能代替服务对象满意度"})
     else:

@@ -111,13 +111,13 @@ def task_target_unmeasured(ctx: Context) -> Iterator[Hit]:
         return  # no task states a quantity: nothing to look for among the indicators
     indicator_quantities: list[Quantity] = []
     for row in ctx.rows:
-        ind = row.indicator
+        texts = row.texts
         context: frozenset[str] | None = None  # only rows stating a quantity need it
         for attr in ("name", "annual_value", "period_value"):
-            for q in quantities(text(getattr(ind, attr, ""))):
+            for q in _quantities(texts[attr]):
                 if context is None:
                     context = _keywords(" ".join(
-                        text(v) for v in (ind.level2, ind.name, ind.explanation)))
+                        (texts["level2"], texts["name"], texts["explanation"])))
                 indicator_quantities.append(
                     Quantity(q.phrase, q.number, q.unit, q.keywords | context))
     index = QuantityIndex(indicator_quantities)
@@ -133,13 +133,13 @@ def task_target_unmeasured(ctx: Context) -> Iterator[Hit]:
 
 def _ref_values(row: Row) -> list[tuple[str, str, str]]:
     """(path attr, label, value) of a Shandong row's reference values."""
-    ind = row.indicator
+    texts, ind = row.texts, row.indicator
     std, hist = ind.standard, ind.history
     return [
-        ("standard.plan_value", "规划值", text(getattr(std, "plan_value", "")) if std else ""),
-        ("standard.value", "标准值", text(getattr(std, "value", "")) if std else ""),
-        ("history.avg3", "前三年均值", text(getattr(hist, "avg3", "")) if hist else ""),
-        ("history.last_year", "上年值", text(getattr(hist, "last_year", "")) if hist else ""),
+        ("standard.plan_value", "规划值", texts["standard.plan_value"] if std else ""),
+        ("standard.value", "标准值", texts["standard.value"] if std else ""),
+        ("history.avg3", "前三年均值", texts["history.avg3"] if hist else ""),
+        ("history.last_year", "上年值", texts["history.last_year"] if hist else ""),
     ]
 
 
@@ -157,12 +157,13 @@ def reference_missing(ctx: Context) -> Iterator[Hit]:
     if ctx.guangdong:
         return
     for row in ctx.rows:
-        name = text(row.indicator.name)
-        if not name and not text(row.indicator.annual_value):
+        texts = row.texts
+        name = texts["name"]
+        if not name and not texts["annual_value"]:
             continue
-        if any(v for _, _, v in _ref_values(row)) or text(row.indicator.note):
+        if any(v for _, _, v in _ref_values(row)) or texts["note"]:
             continue
-        yield Hit(row.path("note"), {"name": name or text(row.indicator.annual_value)})
+        yield Hit(row.path("note"), {"name": name or texts["annual_value"]})
 
 
 def _as_percent(t: Target, other: Target) -> float | None:
@@ -199,9 +200,9 @@ def target_below_reference(ctx: Context) -> Iterator[Hit]:
     if ctx.guangdong:
         return
     for row in ctx.rows:
-        ind = row.indicator
-        value = text(ind.annual_value)
-        if not value or text(ind.note):
+        texts = row.texts
+        value = texts["annual_value"]
+        if not value or texts["note"]:
             continue
         target = parse_target(value)
         if not target.quantitative or target.operator in ("≤", "<"):
@@ -212,5 +213,5 @@ def target_below_reference(ctx: Context) -> Iterator[Hit]:
             if pair is not None and pair[0] < pair[1] - 1e-9:
                 below.append(f"{label}{raw}")
         if below:
-            yield Hit(row.path("annual_value"), {"name": text(ind.name), "value": value,
+            yield Hit(row.path("annual_value"), {"name": texts["name"], "value": value,
                                                  "refs": "、".join(below)})

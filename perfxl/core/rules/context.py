@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
 
@@ -61,6 +61,39 @@ def fmt(value: float | None) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
+# The free-text fields of an indicator, and its reference values as "group.attr".
+TEXT_FIELDS = ("level1", "level2", "name", "annual_value", "period_value", "duty", "goal",
+               "explanation", "note", "activity", "project")
+REFERENCE_FIELDS = (("standard", ("plan_value", "value", "source")),
+                    ("history", ("avg3", "last_year", "source")))
+_REFERENCE_KEYS = tuple((group, tuple((attr, f"{group}.{attr}") for attr in attrs))
+                        for group, attrs in REFERENCE_FIELDS)
+
+
+class Texts(dict):
+    """``text()`` of every field of one indicator by attribute (``"name"``,
+    ``"standard.value"``), computed once: a dozen rules read the same cells of every row."""
+
+    __slots__ = ("_indicator",)
+
+    def __init__(self, indicator: Indicator) -> None:
+        super().__init__()
+        self._indicator = indicator
+        for attr in TEXT_FIELDS:
+            raw = getattr(indicator, attr, "")
+            self[attr] = (raw and _normalized(raw)) if raw.__class__ is str else text(raw)
+        for group, keys in _REFERENCE_KEYS:
+            obj = getattr(indicator, group, None)
+            for attr, key in keys:
+                self[key] = text(getattr(obj, attr, "")) if obj is not None else ""
+
+    def __missing__(self, attr: str) -> str:  # any other field, e.g. duty_no
+        group, _, name = attr.rpartition(".")
+        obj = getattr(self._indicator, group, None) if group else self._indicator
+        value = self[attr] = text(getattr(obj, name, "")) if obj is not None else ""
+        return value
+
+
 @dataclass(frozen=True)
 class Row:
     """An indicator row with its effective categories (merged cells inherit upwards)."""
@@ -71,6 +104,11 @@ class Row:
     level2: str
     eff_level1: str  # effective, after inheriting from the rows above
     eff_level2: str
+    texts: Texts = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.texts is None:
+            object.__setattr__(self, "texts", Texts(self.indicator))
 
     def path(self, attr: str) -> str:
         return f"indicators[{self.index}].{attr}"
@@ -152,10 +190,11 @@ class Context:
         for index, ind in enumerate(self.form.indicators or []):
             if not isinstance(ind, Indicator):
                 continue
-            l1, l2 = compact(ind.level1), compact(ind.level2)
+            texts = Texts(ind)
+            l1, l2 = _SPACE.sub("", texts["level1"]), _SPACE.sub("", texts["level2"])
             e1 = l1 or prev1
             e2 = l2 or (prev2 if not l1 else "")
-            rows.append(Row(index, ind, l1, l2, e1, e2))
+            rows.append(Row(index, ind, l1, l2, e1, e2, texts))
             prev1, prev2 = e1, e2
         return rows
 

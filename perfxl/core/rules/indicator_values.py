@@ -24,10 +24,9 @@ def _value_cells(ctx: Context) -> Iterator[tuple[Row, str, str, Target]]:
         if shifted_row(row, ctx):
             continue  # its columns hold the wrong things; PX304 reports the row
         for attr, _label in _COLUMNS if two else _COLUMNS[:1]:
-            raw = getattr(row.indicator, attr, "")
-            if not text(raw):
-                continue
-            yield row, row.path(attr), _short(text(raw)), ctx.target(raw)
+            value = row.texts[attr]
+            if value:
+                yield row, row.path(attr), _short(value), ctx.target(getattr(row.indicator, attr))
 
 
 # Longer values are descriptions that happen to contain a number (13个县区建立…), not a
@@ -40,7 +39,7 @@ def _short(s: str, n: int = 40) -> str:
 
 
 def _name(row: Row) -> str:
-    return text(row.indicator.name)
+    return row.texts["name"]
 
 
 def _rate_as_fraction(row: Row, t: Target) -> bool:

@@ -176,13 +176,13 @@ def no_indicators(ctx: Context) -> Iterator[Hit]:
 def indicator_value_missing(ctx: Context) -> Iterator[Hit]:
     two_columns = ctx.guangdong and ctx.form.value_columns == 2
     for row in ctx.rows:
-        ind = row.indicator
-        name = text(ind.name)
+        texts = row.texts
+        name = texts["name"]
         if not name or shifted_row(row, ctx):
             continue
-        if not text(ind.annual_value):
+        if not texts["annual_value"]:
             yield Hit(row.path("annual_value"), {"name": name, "column": "年度指标值"})
-        if two_columns and not text(ind.period_value) and text(ind.annual_value):
+        if two_columns and not texts["period_value"] and texts["annual_value"]:
             yield Hit(row.path("period_value"), {"name": name, "column": "实施周期指标值"})
 
 
@@ -197,6 +197,6 @@ def indicator_value_missing(ctx: Context) -> Iterator[Hit]:
 )
 def indicator_name_missing(ctx: Context) -> Iterator[Hit]:
     for row in ctx.rows:
-        value = text(row.indicator.annual_value)
-        if value and not text(row.indicator.name):
+        value = row.texts["annual_value"]
+        if value and not row.texts["name"]:
             yield Hit(row.path("name"), {"value": value})

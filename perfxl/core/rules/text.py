@@ -6,12 +6,10 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from perfxl.core.rules.context import Context, text
+from perfxl.core.rules.context import TEXT_FIELDS, Context, text
 from perfxl.core.values import parse_target
 from perfxl.core.rules.registry import Hit, register
 
-_INDICATOR_TEXT = ("level1", "level2", "name", "annual_value", "period_value", "duty", "goal",
-                   "explanation", "note", "activity", "project")
 _TITLES = re.compile(r"《[^》]*》|〈[^〉]*〉|〔[^〕]*〕|\[[^\]]*\]")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*年)")
 # A year after these words is a comparison base (较2020年增长), not a stale target.
@@ -44,26 +42,16 @@ def _text_cells(ctx: Context) -> Iterator[tuple[str, str, bool]]:
             if value:
                 yield f"tasks[{i}].{attr}", value, True
     for row in ctx.rows:
-        ind = row.indicator
+        texts = row.texts
         prefix = row.path("")
         for attr, forward in _INDICATOR_TEXT_FORWARD:
-            raw = getattr(ind, attr, "")
-            if raw is None or raw.__class__ is str and not raw:
-                continue  # most cells of a row are empty; text() would give ""
-            value = text(raw)
+            value = texts[attr]
             if value:
                 yield prefix + attr, value, forward
-        for group, attr, forward in _REFERENCES:
-            obj = getattr(ind, group, None)
-            raw = getattr(obj, attr, "") if obj is not None else ""
-            if raw is None or raw.__class__ is str and not raw:
-                continue
-            value = text(raw)
-            if value:
-                yield f"{prefix}{group}.{attr}", value, forward
 
 
-_INDICATOR_TEXT_FORWARD = tuple((a, a not in ("note", "project")) for a in _INDICATOR_TEXT)
+_INDICATOR_TEXT_FORWARD = tuple((a, a not in ("note", "project")) for a in TEXT_FIELDS) + tuple(
+    (f"{group}.{attr}", forward) for group, attr, forward in _REFERENCES)
 
 
 @register(
@@ -183,11 +171,11 @@ def stale_year(ctx: Context) -> Iterator[Hit]:
 def deviation_formula(ctx: Context) -> Iterator[Hit]:
     attrs = ("explanation", "name", "annual_value", "goal", "note")
     for row in ctx.rows:
-        ind = row.indicator
-        if not any("偏离率" in text(getattr(ind, a, "")) for a in attrs):
+        texts = row.texts
+        if not any("偏离率" in texts[a] for a in attrs):
             continue
         for attr in attrs:
-            value = re.sub(r"\s+", "", text(getattr(ind, attr, ""))).replace("−", "-")
+            value = re.sub(r"\s+", "", texts[attr]).replace("−", "-")
             if re.search(r"100%-1(?!\d)", value):
-                yield Hit(row.path(attr), {"text": _short(text(getattr(ind, attr, "")), 40)})
+                yield Hit(row.path(attr), {"text": _short(texts[attr], 40)})
                 break
