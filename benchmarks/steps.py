@@ -10,7 +10,8 @@ of them in this one process, cold (one pass), and prints the CPU milliseconds pe
   grid   the cells → a Grid per sheet, formula cells dropped
   parse  layout detection and label-based parsing → Form
   rules  ``check_form`` with the default configuration
-  summ   ``summarize`` and pickling the result, as a worker sends it
+  summ   ``summarize``, rendering the detail rows and pickling the result, as a worker
+         sends it
 
 CPU time (``time.process_time``), not wall clock: on a machine shared with other jobs it
 varies much less. Compare runs made back to back.
@@ -53,12 +54,15 @@ def forms(folder: Path, n: int, simple: bool = False) -> list[Path]:
 def step_times(paths: list[Path]) -> dict[str, float]:
     """CPU seconds per step over ``paths``, one cold pass in this process."""
     from perfxl.adapters import xlsx_reader as xr
+    from perfxl.adapters.batch import render
+    from perfxl.adapters.summary_writer import RowRenderer
     from perfxl.core.consolidate import summarize
     from perfxl.core.parsing import detect, parse_grid
     from perfxl.core.rules import check_form
     from perfxl.core.rules.config import RuleConfig
 
     config = RuleConfig()
+    renderer = RowRenderer()  # one per worker, its cache warm across files
     total = dict.fromkeys(STEPS, 0.0)
     clock = time.process_time
     for p in paths:
@@ -72,8 +76,8 @@ def step_times(paths: list[Path]) -> dict[str, float]:
         t3 = clock()
         findings = check_form(form, config)
         t4 = clock()
-        pickle.dumps(summarize(str(p), p.name, form, findings, framework=config.framework,
-                               tolerance=config.amount_tolerance))
+        pickle.dumps(render(summarize(str(p), p.name, form, findings, framework=config.framework,
+                                      tolerance=config.amount_tolerance), renderer))
         t5 = clock()
         for k, a, b in zip(STEPS, (t0, t1, t2, t3, t4), (t1, t2, t3, t4, t5)):
             total[k] += b - a

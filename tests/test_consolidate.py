@@ -181,6 +181,41 @@ def test_link_targets_use_forward_slashes(tmp_path):
         assert link_target(str(tmp_path / "a\\b.xlsx"), out) == "a%5Cb.xlsx"
 
 
+def test_rendered_rows_numbered_by_the_writer():
+    """Workers render a file's rows without their numbers; the writer numbers them from
+    where the file lands. Escapes, styles and empty cells survive the round trip, also
+    when the renderer's cache of cell XML overflows."""
+    from perfxl.adapters.summary_writer import STYLE_MARKS, RowRenderer, _number_rows
+
+    rows = [
+        ("部", 2024, " a", "x_x0041_y", "ctl\x01<&>", None, "", True, 1.5),
+        ("部", 2024, "a", "", None, None, None, None, None),
+    ]
+    renderer = RowRenderer()
+    renderer.CACHE_LIMIT = 2
+    for _ in range(3):  # the cache fills, overflows and is rebuilt
+        data = renderer.render("indicators", rows)
+        xml, n = _number_rows(data, 41)
+        xml = xml.decode().replace(STYLE_MARKS["text"], ' s="9"')
+        assert n == 2
+        assert xml == (
+            '<row r="41"><c r="A41" s="9" t="inlineStr"><is><t>部</t></is></c>'
+            '<c r="B41" s="9"><v>2024</v></c>'
+            '<c r="C41" s="9" t="inlineStr"><is><t xml:space="preserve"> a</t></is></c>'
+            '<c r="D41" s="9" t="inlineStr"><is><t>x_x005F_x0041_y</t></is></c>'
+            '<c r="E41" s="9" t="inlineStr"><is><t>ctl_x0001_&lt;&amp;&gt;</t></is></c>'
+            '<c r="H41" s="9" t="inlineStr"><is><t>True</t></is></c>'
+            '<c r="I41" s="9"><v>1.5</v></c></row>'
+            '<row r="42"><c r="A42" s="9" t="inlineStr"><is><t>部</t></is></c>'
+            '<c r="B42" s="9"><v>2024</v></c>'
+            '<c r="C42" s="9" t="inlineStr"><is><t>a</t></is></c></row>')
+    task = RowRenderer().render("tasks", [("部", None, "", "", 9.0)])
+    assert _number_rows(task, 2)[0].decode() == (
+        f'<row r="2"><c r="A2"{STYLE_MARKS["text"]} t="inlineStr"><is><t>部</t></is></c>'
+        f'<c r="E2"{STYLE_MARKS["amount"]}><v>9.0</v></c></row>')
+    assert _number_rows(RowRenderer().render("findings", []), 2) == (b"", 0)
+
+
 def _as_read(row) -> tuple:
     """A row as openpyxl reads it back: empty text is an empty cell, True is text, and a
     float keeps 15 significant digits (XlsxWriter writes 16)."""

@@ -6,7 +6,8 @@
 * Every ``.xlsx``/``.xlsm``/``.xls`` under the given folders is found (Office lock files
   ``~$…``, perfxl's own temporary files and the output itself are skipped).
 * Worker processes read each file (read-only) and run the rules, and send back a compact
-  ``FileResult`` (summary numbers and detail rows), never the cell grid.
+  ``Rendered`` result (summary numbers, and the detail rows already rendered as sheet
+  XML), never the cell grid.
 * Anything that goes wrong with one file — a read error, an exception, a worker that
   dies or exceeds the time limit — becomes that file's 无法读取 row; the run goes on.
 * Detail rows are spooled to a temporary file as they arrive, so memory stays bounded
@@ -15,7 +16,6 @@
 
 from __future__ import annotations
 
-import marshal
 import multiprocessing as mp
 import os
 import tempfile
@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from perfxl import __version__
+from perfxl.adapters.summary_writer import SUMMARY_TITLE, RowRenderer, SummaryMeta, write_summary
 from perfxl.core.consolidate import (
     FileResult, FileSummary, column_totals, finalize, findings_by_rule, status_counts,
     summarize, summary_columns,
@@ -111,6 +112,26 @@ def _key(path: str | os.PathLike[str]) -> str:
 
 # --- one file (runs in a worker) -----------------------------------------------------------
 
+@dataclass
+class Rendered:
+    """What the parent gets for one file: its 汇总 row, per detail kind the number of rows
+    and the rows as ``RowRenderer.render`` made them, and its findings per rule (the
+    图表 sheet's counts)."""
+
+    summary: FileSummary
+    rows: dict[str, tuple[int, bytes]]
+    rules: dict[str, int]
+
+
+def render(result: FileResult, renderer: RowRenderer) -> Rendered:
+    rows = {}
+    for kind in DETAIL_KINDS:
+        data = getattr(result, kind)
+        if data:
+            rows[kind] = (len(data), renderer.render(kind, data))
+    return Rendered(result.summary, rows, dict(Counter(row[4] for row in result.findings)))
+
+
 def process_file(path: str, display: str, config: RuleConfig) -> FileResult:
     """Read and check one file. Never raises: every failure is the file's read error."""
     from perfxl.adapters.xlsx_reader import read_form
@@ -141,8 +162,6 @@ def process_file(path: str, display: str, config: RuleConfig) -> FileResult:
 
 def is_summary_workbook(path: str) -> bool:
     """Whether ``path`` is a summary written by perfxl (its document title says so)."""
-    from perfxl.adapters.summary_writer import SUMMARY_TITLE
-
     try:
         with zipfile.ZipFile(path) as zf:
             info = zf.getinfo("docProps/core.xml")
@@ -155,13 +174,14 @@ def is_summary_workbook(path: str) -> bool:
 
 
 def _worker(conn: Connection, config: RuleConfig) -> None:
+    renderer = RowRenderer()
     try:
         while True:
             msg = conn.recv()
             if msg is None:
                 return
             idx, path, display = msg
-            conn.send((idx, process_file(path, display, config)))
+            conn.send((idx, render(process_file(path, display, config), renderer)))
     except (EOFError, KeyboardInterrupt, BrokenPipeError):
         return
 
@@ -177,18 +197,20 @@ class _Worker:
     closed: bool = False  # a send failed: the worker is gone
 
 
-def _failure(src: Source, reason: str, config: RuleConfig) -> FileResult:
-    return summarize(src.path, src.display, None, read_error=reason,
-                     framework=config.framework, tolerance=config.amount_tolerance)
-
-
 def run_files(sources: list[Source], config: RuleConfig, jobs: int,
-              timeout: float = DEFAULT_TIMEOUT) -> Iterator[tuple[int, FileResult]]:
+              timeout: float = DEFAULT_TIMEOUT) -> Iterator[tuple[int, Rendered]]:
     """Yield (index, result) for every source, in completion order."""
+    renderer = RowRenderer()  # for the files done in this process
     if jobs <= 1 or len(sources) <= 1:
         for i, src in enumerate(sources):
-            yield i, process_file(src.path, src.display, config)
+            yield i, render(process_file(src.path, src.display, config), renderer)
         return
+
+    def failure(src: Source, reason: str) -> Rendered:
+        return render(summarize(src.path, src.display, None, read_error=reason,
+                                framework=config.framework, tolerance=config.amount_tolerance),
+                      renderer)
+
     ctx = mp.get_context()
     todo: deque[int] = deque(range(len(sources)))
     workers: list[_Worker] = []
@@ -215,14 +237,14 @@ def run_files(sources: list[Source], config: RuleConfig, jobs: int,
                 # and puts this one back in line.
                 w.closed = True
 
-    def retire(w: _Worker, reason: str) -> tuple[int, FileResult] | None:
+    def retire(w: _Worker, reason: str) -> tuple[int, Rendered] | None:
         """A worker died or hung: its current file fails, the others go back in line."""
         _kill(w)
         workers.remove(w)
         out = None
         if w.pending:
             idx = w.pending.popleft()
-            out = (idx, _failure(sources[idx], reason, config))
+            out = (idx, failure(sources[idx], reason))
             todo.extendleft(reversed(w.pending))
         if todo or any(x.pending for x in workers):
             new = spawn()
@@ -286,7 +308,7 @@ def run_files(sources: list[Source], config: RuleConfig, jobs: int,
                 _kill(w)
 
 
-def _drain(w: _Worker) -> tuple[list[tuple[int, FileResult]], bool]:
+def _drain(w: _Worker) -> tuple[list[tuple[int, Rendered]], bool]:
     """The results waiting in the pipe, and whether the worker's end is closed (it died:
     its pipe closes before its process sentinel fires, so either may be seen first)."""
     out = []
@@ -311,32 +333,28 @@ def _kill(w: _Worker) -> None:
 # --- spooling detail rows ------------------------------------------------------------
 
 class Spool:
-    """Detail rows on disk (marshal), addressed per file and kind."""
+    """Rendered detail rows on disk, addressed per file and kind."""
 
     def __init__(self, folder: str) -> None:
         self._files = {k: open(Path(folder) / f"{k}.bin", "w+b") for k in DETAIL_KINDS}
         self.refs: dict[tuple[str, int], tuple[int, int]] = {}
         self.counts = {k: 0 for k in DETAIL_KINDS}
 
-    def put(self, idx: int, result: FileResult) -> None:
-        for kind in DETAIL_KINDS:
-            rows = getattr(result, kind)
-            if not rows:
-                continue
+    def put(self, idx: int, result: Rendered) -> None:
+        for kind, (n, data) in result.rows.items():
             fh = self._files[kind]
-            data = marshal.dumps(rows)
             fh.seek(0, os.SEEK_END)
             self.refs[(kind, idx)] = (fh.tell(), len(data))
             fh.write(data)
-            self.counts[kind] += len(rows)
+            self.counts[kind] += n
 
-    def get(self, kind: str, idx: int) -> list[tuple]:
+    def get(self, kind: str, idx: int) -> bytes:
         ref = self.refs.get((kind, idx))
         if ref is None:
-            return []
+            return b""
         fh = self._files[kind]
         fh.seek(ref[0])
-        return marshal.loads(fh.read(ref[1]))
+        return fh.read(ref[1])
 
     def close(self) -> None:
         for fh in self._files.values():
@@ -358,8 +376,6 @@ def consolidate(paths: Iterable[str | os.PathLike[str]], output: str | os.PathLi
     ``progress(done, total, path)`` is called after each file. Raises FileNotFoundError
     for an input that does not exist and ValueError when no workbook was found.
     """
-    from perfxl.adapters.summary_writer import SummaryMeta, write_summary
-
     config = config or RuleConfig()
     output = Path(output)
     inputs = [str(p) for p in paths]
@@ -379,7 +395,7 @@ def consolidate(paths: Iterable[str | os.PathLike[str]], output: str | os.PathLi
                 summaries[idx] = result.summary
                 result.summary.index = idx
                 spool.put(idx, result)
-                rules.update(row[4] for row in result.findings)
+                rules.update(result.rules)
                 done += 1
                 if progress:
                     progress(done, len(sources), sources[idx].display)
@@ -421,5 +437,5 @@ def describe_config(config: RuleConfig, source: str = "") -> list[str]:
     return lines
 
 
-__all__ = ["ConsolidationResult", "Source", "consolidate", "discover", "process_file",
+__all__ = ["ConsolidationResult", "Rendered", "Source", "consolidate", "discover", "process_file",
            "run_files", "describe_config", "default_jobs"]

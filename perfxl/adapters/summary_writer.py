@@ -23,9 +23,11 @@ import re
 import tempfile
 import time
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +58,10 @@ DETAIL_SHEETS = (
 # zlib level for the streamed sheets: level 1 is several times faster than the default
 # and the file only ~15 % larger.
 STREAM_LEVEL = 1
+# Rendered rows carry a mark where the cell's style attribute goes: XlsxWriter numbers the
+# formats only when it writes the skeleton, after the workers rendered the rows. Control
+# characters never reach the XML otherwise (_xml_text escapes them).
+STYLE_MARKS = {"text": "\x01", "amount": "\x02"}
 TOP_DEPARTMENTS = 30  # bars in the budget chart
 MAX_RULE_BARS = 30
 EXCEL_MAX_STRING = 32767
@@ -81,7 +87,7 @@ class SummaryMeta:
     status_counts: dict[str, int] = field(default_factory=dict)
 
 
-RowSource = Callable[[str, FileSummary], Iterable[Sequence[Any]]]
+RowSource = Callable[[str, FileSummary], bytes]
 
 
 def write_summary(output: str | os.PathLike[str], summaries: list[FileSummary],
@@ -89,9 +95,10 @@ def write_summary(output: str | os.PathLike[str], summaries: list[FileSummary],
                   rule_counts: list[tuple[str, int]], meta: SummaryMeta) -> Path:
     """Write the summary workbook atomically to ``output``.
 
-    ``summaries`` are final (sorted, with status); ``rows_for(kind, summary)`` yields the
-    detail rows of one file for ``kind`` in indicators / tasks / findings, and
-    ``row_counts[kind]`` is their total (the tables are sized before rows are streamed).
+    ``summaries`` are final (sorted, with status); ``rows_for(kind, summary)`` returns the
+    detail rows of one file for ``kind`` in indicators / tasks / findings as
+    ``RowRenderer.render`` made them (empty when there are none), and ``row_counts[kind]``
+    is their total (the tables are sized before rows are streamed).
     """
     output = Path(output)
     for kind, sheet, *_ in DETAIL_SHEETS:
@@ -253,8 +260,7 @@ def _write_detail_header(ws, f, kind: str, table: str, headers: Sequence[str],
     and the table sized for the rows to come."""
     ws.freeze_panes(1, 0)
     for c, (header, width) in enumerate(zip(headers, widths)):
-        fmt = f["amount"] if kind == "tasks" and c == 4 else f["text"]
-        ws.set_column(c, c, width, fmt)
+        ws.set_column(c, c, width, f[_column_format(kind, c)])
     if n_rows:
         # XlsxWriter records every cell of a table's range (millions for a big summary);
         # declare a two-row table and set its real size while assembling (_patch_table).
@@ -266,6 +272,10 @@ def _write_detail_header(ws, f, kind: str, table: str, headers: Sequence[str],
         for c, h in enumerate(headers):
             ws.write_string(0, c, h, f["header"])
         ws.autofilter(0, 0, 0, len(headers) - 1)
+
+
+def _column_format(kind: str, c: int) -> str:
+    return "amount" if kind == "tasks" and c == 4 else "text"
 
 
 def _write_charts(wb, ws, f, summaries: list[FileSummary], columns: list[Column],
@@ -480,14 +490,79 @@ def _xml_text(value: str) -> str:
     return f"<t>{value}</t>"
 
 
-def _cell_tail(value: Any, s_attr: str) -> str:
-    """A cell's XML after its row number: style, type and value. Text (and True/False) is
-    an inline string, so it can never become a formula."""
+def _cell_tail(value: Any) -> str:
+    """A cell's XML after its style: type and value. Text (and True/False) is an inline
+    string, so it can never become a formula."""
     if type(value) is str:
-        return f'"{s_attr} t="inlineStr"><is>{_xml_text(value)}</is></c>'
+        return f' t="inlineStr"><is>{_xml_text(value)}</is></c>'
     if isinstance(value, bool):
-        return f'"{s_attr} t="inlineStr"><is><t>{value}</t></is></c>'
-    return f'"{s_attr}><v>{value!r}</v></c>'
+        return f' t="inlineStr"><is><t>{value}</t></is></c>'
+    return f"><v>{value!r}</v></c>"
+
+
+class RowRenderer:
+    """Detail rows → the XML of their ``<row>``s, done in the workers (they have the
+    cores; the parent writes the sheets alone once the order is known).
+
+    ``render(kind, rows)`` returns one file's rows as zlib-compressed XML with a NUL
+    wherever the row number goes, then a NUL and one byte per row saying how many
+    numbers it takes (1 + its cells): the writer fills the numbers for a whole file in
+    a few C-level calls (``_number_rows``), and the spool on disk stays about as small
+    as the final sheets. A cell's style is a mark (``STYLE_MARKS``) in its opening tag.
+    NUL and the marks never occur in the XML otherwise (``_xml_text`` escapes control
+    characters).
+    """
+
+    CACHE_LIMIT = 200_000  # cached cell XML, bounded for long runs
+
+    def __init__(self) -> None:
+        self._opens = {
+            kind: [f'<c r="{col_letter(c + 1)}\0"{STYLE_MARKS[_column_format(kind, c)]}'.encode()
+                   for c in range(len(headers))]
+            for kind, _, _, headers, *_ in DETAIL_SHEETS}
+        # A text cell's tail is the same in every column: cached per text (departments,
+        # files, rules and units repeat within and across files).
+        self._tails: dict[str, bytes] = {}
+
+    def render(self, kind: str, rows: Iterable[Sequence[Any]]) -> bytes:
+        opens = self._opens[kind]
+        tails = self._tails
+        get = tails.get
+        flat: list[bytes] = []
+        counts = bytearray()
+        for row in rows:
+            start = len(flat)
+            flat.append(b'<row r="\0">')
+            for o, v in zip(opens, row):
+                if type(v) is str:
+                    if not v:
+                        continue
+                    t = get(v)
+                    if t is None:
+                        if len(tails) >= self.CACHE_LIMIT:
+                            tails.clear()
+                        t = tails[v] = _cell_tail(v).encode()
+                elif v is None:
+                    continue
+                else:
+                    t = _cell_tail(v).encode()
+                flat += (o, t)
+            flat.append(b"</row>")
+            counts.append((len(flat) - start) // 2)
+        flat += (b"\0", counts)
+        return zlib.compress(b"".join(flat), 1)
+
+
+def _number_rows(data: bytes, first: int) -> tuple[bytes, int]:
+    """``RowRenderer.render``'s rows numbered from ``first``; and how many there are."""
+    xml, _, counts = zlib.decompress(data).rpartition(b"\0")
+    parts = xml.split(b"\0")
+    numbers = b"%d".__mod__
+    out = [b""] * (2 * len(parts) - 1)
+    out[::2] = parts
+    out[1::2] = chain.from_iterable(map(repeat, map(numbers, range(first, first + len(counts))),
+                                        counts))
+    return b"".join(out), len(counts)
 
 
 def _column_styles(xml: str) -> dict[int, int]:
@@ -503,58 +578,41 @@ def _column_styles(xml: str) -> dict[int, int]:
     return out
 
 
+def _style_attrs(kind: str, n_cols: int, xml: str) -> list[tuple[bytes, bytes]]:
+    """(mark, ' s="N"') for the marks of this sheet's columns, from the skeleton's <col>s."""
+    col_styles = _column_styles(xml)
+    attrs: dict[str, str] = {}
+    for c in range(n_cols):
+        mark = STYLE_MARKS[_column_format(kind, c)]
+        attr = f' s="{col_styles[c]}"' if col_styles.get(c) else ""
+        if attrs.setdefault(mark, attr) != attr:
+            raise RuntimeError(f"{kind}: columns sharing a format have different styles")
+    return [(m.encode(), a.encode()) for m, a in attrs.items()]
+
+
 def _stream_sheet(dst: zipfile.ZipFile, info: zipfile.ZipInfo, xml: str, kind: str,
                   summaries: list[FileSummary], rows_for: RowSource, n_rows: int) -> None:
     n_cols = next(len(headers) for k, _, _, headers, *_ in DETAIL_SHEETS if k == kind)
-    col_styles = _column_styles(xml)
+    styles = _style_attrs(kind, n_cols, xml)
     end = xml.index("</sheetData>")
     if n_rows:
         last = f"{col_letter(n_cols)}{n_rows + 1}"
         xml = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last}"/>', xml, count=1)
         end = xml.index("</sheetData>")
-    letters = [col_letter(c + 1) for c in range(n_cols)]
-    s_attr = [f' s="{col_styles[c]}"' if col_styles.get(c) else "" for c in range(n_cols)]
-    # A cell is '<c r="' letter row '"' s_attr … ; everything after the row number is
-    # cached per column and value (departments, files, rules and units repeat).
-    opens = [f'<c r="{letters[c]}' for c in range(n_cols)]
-    tails: list[dict[Any, str]] = [{} for _ in range(n_cols)]
     zinfo = _clone(info, STREAM_LEVEL)
     big = n_rows * n_cols > 20_000_000
-    written = 0
+    r = 2  # the first row after the header
     with dst.open(zinfo, "w", force_zip64=big) as out:
         out.write(xml[:end].encode("utf-8"))
-        buf: list[str] = []
-        size = 0
-        r = 1
-        cached = 0
         for s in summaries:
-            for row in rows_for(kind, s):
-                r += 1
-                written += 1
-                rs = str(r)
-                cells = ['<row r="', rs, '">']
-                for c, value in enumerate(row):
-                    if value is None or value == "":
-                        continue
-                    tail = tails[c].get(value) if type(value) is str else None
-                    if tail is None:
-                        tail = _cell_tail(value, s_attr[c])
-                        if type(value) is str:
-                            if cached > 200_000:
-                                tails = [{} for _ in range(n_cols)]
-                                cached = 0
-                            tails[c][value] = tail
-                            cached += 1
-                    cells += (opens[c], rs, tail)
-                cells.append("</row>")
-                line = "".join(cells)
-                buf.append(line)
-                size += len(line)
-                if size > 1 << 20:
-                    out.write("".join(buf).encode("utf-8"))
-                    buf, size = [], 0
-        if buf:
-            out.write("".join(buf).encode("utf-8"))
+            data = rows_for(kind, s)
+            if not data:
+                continue
+            chunk, n = _number_rows(data, r)
+            for mark, attr in styles:
+                chunk = chunk.replace(mark, attr)
+            out.write(chunk)
+            r += n
         out.write(xml[end:].encode("utf-8"))
-    if written != n_rows:
-        raise RuntimeError(f"{kind}: {written} rows streamed, {n_rows} announced")
+    if r - 2 != n_rows:
+        raise RuntimeError(f"{kind}: {r - 2} rows streamed, {n_rows} announced")

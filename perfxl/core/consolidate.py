@@ -111,6 +111,8 @@ def _num(value: Any) -> float | None:
 
 
 def _text(value: Any) -> str:
+    if type(value) is str:  # most fields: skip the checks below
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
