@@ -216,6 +216,26 @@ def test_rendered_rows_numbered_by_the_writer():
     assert _number_rows(RowRenderer().render("findings", []), 2) == (b"", 0)
 
 
+def test_write_behind_keeps_order_and_raises_the_threads_error():
+    from perfxl.adapters.summary_writer import _WriteBehind
+
+    got = []
+    with _WriteBehind(got.append) as write:
+        write.CHUNK = 10
+        for i in range(100):
+            write(b"%d," % i)
+    assert b"".join(got) == b"".join(b"%d," % i for i in range(100)) and len(got) > 1
+
+    def full(data):
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space"):
+        with _WriteBehind(full) as write:
+            write.CHUNK = 1
+            for _ in range(1000):  # never blocks on the full queue once the thread failed
+                write(b"x")
+
+
 def _as_read(row) -> tuple:
     """A row as openpyxl reads it back: empty text is an empty cell, True is text, and a
     float keeps 15 significant digits (XlsxWriter writes 16)."""

@@ -80,8 +80,8 @@ def discover(inputs: Iterable[str | os.PathLike[str]],
     seen: set[str] = set()
     out: list[Source] = []
 
-    def add(path: Path, display: str) -> None:
-        key = _key(path)
+    def add(path: Path, display: str, resolved: Path | None = None) -> None:
+        key = os.path.normcase(str(resolved or path.resolve()))
         if key in skip or key in seen:
             return
         seen.add(key)
@@ -98,7 +98,8 @@ def discover(inputs: Iterable[str | os.PathLike[str]],
                     if name.lower().endswith(SUFFIXES) and not name.startswith(SKIP_PREFIXES):
                         found.append(Path(root) / name)
             for f in sorted(found, key=lambda x: str(x)):
-                add(f, Path(os.path.relpath(f.resolve(), base)).as_posix())
+                resolved = f.resolve()  # once: it walks the path with a syscall per part
+                add(f, Path(os.path.relpath(resolved, base)).as_posix(), resolved)
         elif p.exists():
             add(p, str(item))
         else:

@@ -19,8 +19,10 @@ is written next to the target and renamed into place (``atomic_path``).
 from __future__ import annotations
 
 import os
+import queue
 import re
 import tempfile
+import threading
 import time
 import zipfile
 import zlib
@@ -590,6 +592,59 @@ def _style_attrs(kind: str, n_cols: int, xml: str) -> list[tuple[bytes, bytes]]:
     return [(m.encode(), a.encode()) for m, a in attrs.items()]
 
 
+class _WriteBehind:
+    """``write`` called on a second thread, in order. Deflating a detail sheet is the
+    writer's largest cost, and zlib (like crc32 and the file write) releases the GIL, so
+    it runs beside the numbering of the next files' rows on the otherwise idle core.
+    Chunks are gathered to ~1 MB and at most a few are queued (bounded memory). An error
+    of the thread is raised in the caller."""
+
+    CHUNK = 1 << 20
+
+    def __init__(self, write: Callable[[bytes], Any]) -> None:
+        self._write = write
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
+        self._buf: list[bytes] = []
+        self._size = 0
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="perfxl-deflate", daemon=True)
+
+    def __enter__(self) -> _WriteBehind:
+        self._thread.start()
+        return self
+
+    def __call__(self, data: bytes) -> None:
+        self._buf.append(data)
+        self._size += len(data)
+        if self._size >= self.CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._error is not None:
+            raise self._error
+        if self._buf:
+            self._queue.put(b"".join(self._buf))
+            self._buf, self._size = [], 0
+
+    def _run(self) -> None:
+        while (data := self._queue.get()) is not None:
+            if self._error is None:  # after an error, drain so that the caller never blocks
+                try:
+                    self._write(data)
+                except BaseException as exc:  # noqa: BLE001 — raised in the caller
+                    self._error = exc
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            if exc_type is None:
+                self._flush()
+        finally:
+            self._queue.put(None)
+            self._thread.join()
+        if exc_type is None and self._error is not None:
+            raise self._error
+
+
 def _stream_sheet(dst: zipfile.ZipFile, info: zipfile.ZipInfo, xml: str, kind: str,
                   summaries: list[FileSummary], rows_for: RowSource, n_rows: int) -> None:
     n_cols = next(len(headers) for k, _, _, headers, *_ in DETAIL_SHEETS if k == kind)
@@ -602,8 +657,8 @@ def _stream_sheet(dst: zipfile.ZipFile, info: zipfile.ZipInfo, xml: str, kind: s
     zinfo = _clone(info, STREAM_LEVEL)
     big = n_rows * n_cols > 20_000_000
     r = 2  # the first row after the header
-    with dst.open(zinfo, "w", force_zip64=big) as out:
-        out.write(xml[:end].encode("utf-8"))
+    with dst.open(zinfo, "w", force_zip64=big) as out, _WriteBehind(out.write) as write:
+        write(xml[:end].encode("utf-8"))
         for s in summaries:
             data = rows_for(kind, s)
             if not data:
@@ -611,8 +666,8 @@ def _stream_sheet(dst: zipfile.ZipFile, info: zipfile.ZipInfo, xml: str, kind: s
             chunk, n = _number_rows(data, r)
             for mark, attr in styles:
                 chunk = chunk.replace(mark, attr)
-            out.write(chunk)
+            write(chunk)
             r += n
-        out.write(xml[end:].encode("utf-8"))
+        write(xml[end:].encode("utf-8"))
     if r - 2 != n_rows:
         raise RuntimeError(f"{kind}: {r - 2} rows streamed, {n_rows} announced")
