@@ -43,23 +43,26 @@ class Cursor:
         self.form = form
         self.used: set[tuple[int, int]] = set()
         self.reasons: dict[tuple[int, int], str] = {}
+        # take() runs for every value of the form (~600 cells): it reaches these directly
+        self._cells = grid.cells
+        self._sheet = grid.sheet
+        self._sources = form.sources
 
     # --- reading -----------------------------------------------------------------------
     def raw(self, row: int, col: int) -> Any:
-        return self.grid.get(row, col)
+        return self._cells.get((row, col))
 
     def text(self, row: int, col: int) -> str:
-        return L.clean_text(self.grid.get(row, col))
+        return L.clean_text(self._cells.get((row, col)))
 
     def source(self, path: str, row: int, col: int, raw: Any = None) -> None:
-        self.form.sources[path] = Source(self.grid.sheet, a1(row, col), raw)
+        self._sources[path] = Source(self._sheet, a1(row, col), raw)
 
     def take(self, path: str, row: int, col: int) -> str:
-        # grid.get(), source() and the common cases of clean_text() inlined: a form reads
-        # ~600 cells through here
+        # the common cases of clean_text() inlined
         rc = (row, col)
-        raw = self.grid.cells.get(rc)
-        self.form.sources[path] = Source(self.grid.sheet, a1(row, col), raw)
+        raw = self._cells.get(rc)
+        self._sources[path] = Source(self._sheet, a1(row, col), raw)
         self.used.add(rc)
         if raw is None:
             return ""
@@ -70,16 +73,17 @@ class Cursor:
         return L.clean_text(raw)
 
     def take_amount(self, path: str, row: int, col: int) -> float | None:
-        raw = self.grid.cells.get((row, col))
-        self.form.sources[path] = Source(self.grid.sheet, a1(row, col), raw)
-        self.used.add((row, col))
+        rc = (row, col)
+        raw = self._cells.get(rc)
+        self._sources[path] = Source(self._sheet, a1(row, col), raw)
+        self.used.add(rc)
         return parse_amount(raw).value
 
     def use(self, row: int, col: int) -> None:
         self.used.add((row, col))
 
     def reject(self, row: int, col: int, reason: str) -> None:
-        if not is_blank(self.grid.get(row, col)):
+        if not is_blank(self._cells.get((row, col))):
             self.reasons[(row, col)] = reason
 
     # --- finding -----------------------------------------------------------------------

@@ -5,12 +5,18 @@ from __future__ import annotations
 from perfxl.core.grid import Grid
 from perfxl.core.parsing import labels as L
 
-_SHANDONG = frozenset(
+
+def _countable(keys: tuple[str, ...]) -> frozenset[str]:
+    """Keys longer than 40 characters are not counted: no cell that long is a label."""
+    return frozenset(k for k in keys if 0 < len(k) <= 40)
+
+
+_SHANDONG = _countable(
     L.SD_TOTAL + L.SD_STRATEGY + L.SD_COLUMNS["duty_no"][:1] + L.SD_COLUMNS["duty"]
     + L.SD_COLUMNS["goal"] + L.SD_COLUMNS["explanation"] + L.SD_COLUMNS["reference"]
     + L.SD_COLUMNS["activity"] + L.SD_COLUMNS["project"]
 )
-_GUANGDONG = frozenset(
+_GUANGDONG = _countable(
     L.BASIC_INFO + L.STAFF_COUNT + L.SUB_UNITS + L.BUDGET_BLOCK + L.OVERALL_GOAL
     + L.TASKS_BLOCK + L.OTHER_TASKS
     + tuple(k for ks in L.TASK_COLUMNS.values() for k in ks)
@@ -21,17 +27,12 @@ MIN_LABELS = 3  # fewer distinct form labels than this: not a form
 
 
 def scores(grid: Grid) -> dict[str, int]:
-    seen_sd: set[str] = set()
-    seen_gd: set[str] = set()
-    for value in grid.cells.values():
-        k = L.key(value)
-        if not k or len(k) > 40:
-            continue
-        if k in _SHANDONG:
-            seen_sd.add(k)
-        if k in _GUANGDONG:
-            seen_gd.add(k)
-    return {"shandong": len(seen_sd), "guangdong": len(seen_gd)}
+    """How many distinct labels of each layout the grid holds."""
+    # Each distinct text is keyed once: a form repeats many of its texts.
+    values = grid.cells.values()
+    keys = set(map(L.text_key, {v for v in values if type(v) is str}))
+    keys.update(L.key(v) for v in values if type(v) is not str)
+    return {"shandong": len(keys & _SHANDONG), "guangdong": len(keys & _GUANGDONG)}
 
 
 def detect_layout(grid: Grid) -> str | None:
