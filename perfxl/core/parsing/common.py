@@ -37,6 +37,21 @@ class ParseResult:
     unplaced: list[Unplaced] = field(default_factory=list)
 
 
+def _source(sheet: str, cell: str, raw: Any) -> Source:
+    """``Source(sheet, cell, raw)``, made at half the cost: a form records ~700 of them,
+    and the frozen dataclass's ``__init__`` sets each field through
+    ``object.__setattr__``. The object is the same (fields, equality, hash, pickling)."""
+    source = _new(Source)
+    fields = source.__dict__
+    fields["sheet"] = sheet
+    fields["cell"] = cell
+    fields["raw"] = raw
+    return source
+
+
+_new = object.__new__
+
+
 class Cursor:
     def __init__(self, grid: Grid, form: Form) -> None:
         self.grid = grid
@@ -47,6 +62,10 @@ class Cursor:
         self._cells = grid.cells
         self._sheet = grid.sheet
         self._sources = form.sources
+        # find_label(): the first cell of each key, in the rows scanned so far
+        self._first_of_key: dict[str, tuple[int, int]] = {}
+        self._rows = grid.rows()
+        self._scanned = 0
 
     # --- reading -----------------------------------------------------------------------
     def raw(self, row: int, col: int) -> Any:
@@ -56,13 +75,13 @@ class Cursor:
         return L.clean_text(self._cells.get((row, col)))
 
     def source(self, path: str, row: int, col: int, raw: Any = None) -> None:
-        self._sources[path] = Source(self._sheet, a1(row, col), raw)
+        self._sources[path] = _source(self._sheet, a1(row, col), raw)
 
     def take(self, path: str, row: int, col: int) -> str:
         # the common cases of clean_text() inlined
         rc = (row, col)
         raw = self._cells.get(rc)
-        self._sources[path] = Source(self._sheet, a1(row, col), raw)
+        self._sources[path] = _source(self._sheet, a1(row, col), raw)
         self.used.add(rc)
         if raw is None:
             return ""
@@ -75,7 +94,7 @@ class Cursor:
     def take_amount(self, path: str, row: int, col: int) -> float | None:
         rc = (row, col)
         raw = self._cells.get(rc)
-        self._sources[path] = Source(self._sheet, a1(row, col), raw)
+        self._sources[path] = _source(self._sheet, a1(row, col), raw)
         self.used.add(rc)
         return parse_amount(raw).value
 
@@ -89,11 +108,37 @@ class Cursor:
     # --- finding -----------------------------------------------------------------------
     def find(self, pred: Callable[[Any], bool], rows: Iterable[int] | None = None,
              ) -> tuple[int, int] | None:
+        cells = self._cells
         for r in rows if rows is not None else self.grid.rows():
             for c in self.grid.row_cols(r):
-                if pred(self.grid.get(r, c)):
+                if pred(cells[(r, c)]):
                     return r, c
         return None
+
+    def find_label(self, keys: tuple[str, ...], before: int | None = None,
+                   ) -> tuple[int, int] | None:
+        """The first cell, row by row, whose key is one of ``keys`` (in the rows above
+        ``before``, if given)."""
+        # A form looks up a dozen labels: the rows are scanned once, as far as needed,
+        # noting the first cell of every key. The rows scanned are a prefix of the grid,
+        # so a key noted there is found at its first cell.
+        first = self._first_of_key
+        hit = min((first[k] for k in keys if k in first), default=None)
+        rows, cells = self._rows, self._cells
+        while hit is None and self._scanned < len(rows):
+            r = rows[self._scanned]
+            if before is not None and r >= before:
+                break
+            self._scanned += 1
+            for c in self.grid.row_cols(r):
+                k = L.key(cells[(r, c)])
+                if k and k not in first:
+                    first[k] = (r, c)
+                    if hit is None and k in keys:
+                        hit = (r, c)
+        if hit is None or (before is not None and hit[0] >= before):
+            return None
+        return hit
 
     def value_cell(self, row: int, col: int, is_label: Callable[[Any], bool]) -> tuple[int, int]:
         """The cell holding a label's value: the first filled cell to its right that is not
@@ -111,13 +156,14 @@ class Cursor:
 
     # --- reporting ---------------------------------------------------------------------
     def unplaced(self, is_label: Callable[[Any], bool]) -> list[Unplaced]:
+        by_row: dict[int, list[int]] = {}
+        for r, c in sorted(self._cells.keys() - self.used):
+            by_row.setdefault(r, []).append(c)
         out = []
-        for r in self.grid.rows():
+        for r, cols in by_row.items():
             texts, reasons = [], []
-            for c in self.grid.row_cols(r):
-                if (r, c) in self.used:
-                    continue
-                v = self.grid.get(r, c)
+            for c in cols:
+                v = self._cells[(r, c)]
                 if (r, c) not in self.reasons and is_label(v):
                     continue
                 texts.append(L.clean_text(v))

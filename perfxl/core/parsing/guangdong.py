@@ -22,24 +22,35 @@ _GOAL_STOP = (L.TASKS_BLOCK + L.OTHER_TASKS + L.INDICATORS_BLOCK
               + tuple(k for ks in L.INDICATOR_COLUMNS.values() for k in ks))
 
 
-def _header_map(grid: Grid, row: int, columns: dict[str, tuple[str, ...]]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for c in grid.row_cols(row):
-        name = L.match_column(grid.get(row, c), columns)
-        if name and name not in found:
-            found[name] = c
-    return found
+_TASK_NAMES = L.names_by_key(L.TASK_COLUMNS)
+_INDICATOR_NAMES = L.names_by_key(L.INDICATOR_COLUMNS)
+
+Heads = dict[int, dict[str, int]]  # header row → column by name
 
 
-def _is_task_header(grid: Grid, row: int) -> dict[str, int] | None:
-    m = _header_map(grid, row, L.TASK_COLUMNS)
-    return m if len(m) >= _TASK_HEADER_MIN else None
-
-
-def _is_indicator_header(grid: Grid, row: int) -> dict[str, int] | None:
-    m = _header_map(grid, row, L.INDICATOR_COLUMNS)
-    has_value = "annual_value" in m or "single_value" in m
-    return m if has_value and len({"level1", "level2", "name"} & m.keys()) >= 2 else None
+def _headers(grid: Grid, rows: list[int]) -> tuple[Heads, Heads]:
+    """The task and the indicator table header rows, each with its column map."""
+    # Every row is asked whether it repeats a header: each row's cells are matched once.
+    tasks: Heads = {}
+    indicators: Heads = {}
+    cells = grid.cells
+    for r in rows:
+        task: dict[str, int] = {}
+        ind: dict[str, int] = {}
+        for c in grid.row_cols(r):
+            k = L.column_key(cells[(r, c)])
+            name = _TASK_NAMES.get(k)
+            if name and name not in task:
+                task[name] = c
+            name = _INDICATOR_NAMES.get(k)
+            if name and name not in ind:
+                ind[name] = c
+        if len(task) >= _TASK_HEADER_MIN:
+            tasks[r] = task
+        has_value = "annual_value" in ind or "single_value" in ind
+        if has_value and len({"level1", "level2", "name"} & ind.keys()) >= 2:
+            indicators[r] = ind
+    return tasks, indicators
 
 
 def _row_is_only(grid: Grid, row: int, keys: tuple[str, ...]) -> bool:
@@ -53,51 +64,52 @@ def parse_guangdong(grid: Grid) -> ParseResult:
     rows = grid.rows()
     find_title(cur, rows)
 
-    task_header = next((r for r in rows if _is_task_header(grid, r)), None)
-    ind_header = next((r for r in rows if _is_indicator_header(grid, r)), None)
+    task_heads, ind_heads = _headers(grid, rows)
+    task_header = min(task_heads, default=None)
+    ind_header = min(ind_heads, default=None)
     first_table = min((r for r in (task_header, ind_header) if r is not None), default=None)
-    head_rows = [r for r in rows if first_table is None or r < first_table]
 
-    _read_header(cur, head_rows)
+    _read_header(cur, first_table)
     _read_free_text(cur, L.OVERALL_GOAL, "overall_goal", rows)
     if task_header is not None:
-        _mark_table(cur, "tasks", task_header, _is_task_header)
-        _read_tasks(cur, task_header)
+        _mark_table(cur, "tasks", task_heads[task_header], task_header)
+        _read_tasks(cur, task_header, task_heads, ind_heads)
     _read_free_text(cur, L.OTHER_TASKS, "other_tasks", rows)
     if ind_header is not None:
-        _mark_table(cur, "indicators", ind_header, _is_indicator_header)
-        _read_indicators(cur, ind_header)
+        _mark_table(cur, "indicators", ind_heads[ind_header], ind_header)
+        _read_indicators(cur, ind_header, ind_heads)
     return ParseResult(form, cur.unplaced(L.is_guangdong_label))
 
 
-def _mark_table(cur: Cursor, path: str, header: int, is_header) -> None:
+def _mark_table(cur: Cursor, path: str, cols: dict[str, int], header: int) -> None:
     """The name cell of the table's first row: where a finding about an empty table
     (no task, no indicator) points, instead of the form's header."""
-    cols = is_header(cur.grid, header)
     cur.source(path, header + 1, cols.get("name", min(cols.values())))
 
 
-def _label_value(cur: Cursor, keys: tuple[str, ...], rows: list[int]) -> tuple[int, int] | None:
-    hit = cur.find(lambda v: L.key(v) in keys, rows)
+def _label_value(cur: Cursor, keys: tuple[str, ...], before: int | None
+                 ) -> tuple[int, int] | None:
+    hit = cur.find_label(keys, before)
     if not hit:
         return None
     cur.use(*hit)
     return cur.value_cell(*hit, L.is_guangdong_label)
 
 
-def _read_header(cur: Cursor, rows: list[int]) -> None:
+def _read_header(cur: Cursor, first_table: int | None) -> None:
+    """The labelled values above the first table."""
     form = cur.form
-    cell = _label_value(cur, L.DEPARTMENT, rows)
+    cell = _label_value(cur, L.DEPARTMENT, first_table)
     if cell:
         form.department = cur.take("department", *cell)
-    cell = _label_value(cur, L.STAFF_COUNT, rows)
+    cell = _label_value(cur, L.STAFF_COUNT, first_table)
     if cell:
         form.staff_count = cur.take_amount("staff_count", *cell)
-    cell = _label_value(cur, L.SUB_UNITS, rows)
+    cell = _label_value(cur, L.SUB_UNITS, first_table)
     if cell:
         form.sub_units = cur.take_amount("sub_units", *cell)
     for name, keys in L.BUDGET_FIELDS.items():
-        cell = _label_value(cur, keys, rows)
+        cell = _label_value(cur, keys, first_table)
         if cell:
             setattr(form.budget, name, cur.take_amount(f"budget.{name}", *cell))
 
@@ -106,7 +118,7 @@ def _read_free_text(cur: Cursor, keys: tuple[str, ...], path: str, rows: list[in
     """A free-text block (总体绩效目标, 其他需完成的任务): right of its label, or — as text
     extracts print the label as a heading — in the rows below it, up to the next block."""
     grid = cur.grid
-    hit = cur.find(lambda v: L.key(v) in keys, rows)
+    hit = cur.find_label(keys)
     if not hit:
         return
     r0, c0 = hit
@@ -156,6 +168,8 @@ def _indicator_columns(grid: Grid, row: int, cols: dict[str, int], side: int
     carries it too and ends in an empty cell that copying dropped: its cells are read
     where they stand, so a 二级 name printed in the 一级 column stays there for the rules.
     A row that starts with content in the first column (a 一级 of its own) carries none."""
+    if not grid.ragged:
+        return cols, 0
     aligned = _aligned(grid, row, cols)
     extra = min(aligned.values()) - min(cols.values())
     if extra or not grid.ragged:
@@ -167,18 +181,18 @@ def _indicator_columns(grid: Grid, row: int, cols: dict[str, int], side: int
     return cols, 0
 
 
-def _segment_rows(cur: Cursor, header: int, is_header, stop) -> list[tuple[int, dict[str, int]]]:
+def _segment_rows(cur: Cursor, header: int, heads: Heads, stop) -> list[tuple[int, dict[str, int]]]:
     """Data rows under ``header`` with the column map in force for each; repeated headers
-    start a new segment and are consumed."""
+    (``heads``: the table's header rows) start a new segment and are consumed."""
     grid = cur.grid
-    cols = is_header(grid, header)
+    cols = heads[header]
     for c in grid.row_cols(header):
         cur.use(header, c)
     out = []
     for r in grid.rows():
         if r <= header:
             continue
-        again = is_header(grid, r)
+        again = heads.get(r)
         if again:
             cols = again
             for c in grid.row_cols(r):
@@ -190,16 +204,16 @@ def _segment_rows(cur: Cursor, header: int, is_header, stop) -> list[tuple[int, 
     return out
 
 
-def _read_tasks(cur: Cursor, header: int) -> None:
+def _read_tasks(cur: Cursor, header: int, heads: Heads, indicator_heads: Heads) -> None:
     grid = cur.grid
 
     def stop(r: int) -> bool:
         first = grid.get(r, grid.row_cols(r)[0])
-        return (_is_indicator_header(grid, r) is not None or L.key(first) in L.OTHER_TASKS
+        return (r in indicator_heads or L.key(first) in L.OTHER_TASKS
                 or is_footer(first)
                 or (L.key(first) in L.INDICATORS_BLOCK and len(grid.row_cols(r)) > 1))
 
-    for r, cols in _segment_rows(cur, header, _is_task_header, stop):
+    for r, cols in _segment_rows(cur, header, heads, stop):
         if _row_is_only(grid, r, L.TASKS_BLOCK):
             cur.use(r, grid.row_cols(r)[0])
             continue
@@ -229,35 +243,37 @@ def _is_total_row(grid: Grid, r: int, cols: dict[str, int]) -> bool:
     return first.startswith(_TOTAL_WORDS) or "覆盖率" in first
 
 
-def _read_indicators(cur: Cursor, header: int) -> None:
+def _read_indicators(cur: Cursor, header: int, heads: Heads) -> None:
     grid, form = cur.grid, cur.form
-    first_map = _is_indicator_header(grid, header) or {}
-    form.value_columns = 2 if "period_value" in first_map else 1
+    form.value_columns = 2 if "period_value" in heads[header] else 1
 
     def stop(r: int) -> bool:
         first = grid.get(r, grid.row_cols(r)[0])
         return is_footer(first) or L.key(first) in L.OTHER_TASKS
 
+    cells = grid.cells
     inherited: dict[str, tuple[str, int, int]] = {}
     side, segment = 0, None
-    for r, header_cols in _segment_rows(cur, header, _is_indicator_header, stop):
+    for r, header_cols in _segment_rows(cur, header, heads, stop):
         if header_cols is not segment:  # a repeated header starts afresh
             side, segment = 0, header_cols
         cols, side = _indicator_columns(grid, r, header_cols, side)
-        value_cols = {k: c for k, c in cols.items() if k not in ("level1", "level2")}
-        if all(is_blank(grid.get(r, c)) for c in value_cols.values()):
+        if all(is_blank(cells.get((r, c))) for k, c in cols.items() if k not in _LEVELS):
             continue  # an empty template row, or a side label alone
+        first = min(cols.values())
         for c in grid.row_cols(r):
-            if c < min(cols.values()) and L.key(grid.get(r, c)) in L.INDICATORS_BLOCK:
+            if c >= first:
+                break
+            if L.key(cells[(r, c)]) in L.INDICATORS_BLOCK:
                 cur.use(r, c)
         i = len(form.indicators)
         ind = Indicator()
-        for level in ("level1", "level2"):
+        for level in _LEVELS:
             c = cols.get(level)
             if c is None:
                 continue
             path = f"indicators[{i}].{level}"
-            raw = grid.get(r, c)
+            raw = cells.get((r, c))
             if not is_blank(raw):
                 setattr(ind, level, cur.take(path, r, c))
                 inherited[level] = (getattr(ind, level), r, c)
@@ -276,3 +292,6 @@ def _read_indicators(cur: Cursor, header: int) -> None:
             if c is not None:
                 setattr(ind, name, cur.take(f"indicators[{i}].{name}", r, c))
         form.indicators.append(ind)
+
+
+_LEVELS = ("level1", "level2")

@@ -146,7 +146,7 @@ def ends_with_one_of(value: Any, keys: tuple[str, ...]) -> bool:
 def match_sd_column(value: Any) -> str | None:
     """Which Shandong matrix column a header cell names."""
     if type(value) is str:
-        return _sd_column_of_text(value)
+        return sd_column_of_text(value)
     k = key(value)
     if not k or len(k) > 60:
         return None
@@ -154,7 +154,8 @@ def match_sd_column(value: Any) -> str | None:
 
 
 @lru_cache(maxsize=8192)
-def _sd_column_of_text(s: str) -> str | None:
+def sd_column_of_text(s: str) -> str | None:
+    """``match_sd_column()`` of a str."""
     # The matrix parser asks this of every cell of every row, to spot a repeated header.
     k = text_key(s)
     if not k or len(k) > 60:
@@ -162,17 +163,14 @@ def _sd_column_of_text(s: str) -> str | None:
     return _sd_column(k)
 
 
-@lru_cache(maxsize=4096)
 def _sd_column(k: str) -> str | None:
     if k.startswith("备注"):
         return "note"
-    stripped = _YEAR_PREFIX.sub("", k)
-    if stripped in ("年度指标值", "指标值") and k != stripped or k == "年度指标值":
-        return "annual_value"
-    for name, keys in SD_COLUMNS.items():
-        if k in keys:
-            return name
-    return None
+    if k.endswith("指标值"):
+        stripped = _YEAR_PREFIX.sub("", k)
+        if stripped in ("年度指标值", "指标值") and k != stripped or k == "年度指标值":
+            return "annual_value"
+    return _SD_COLUMN_OF_KEY.get(k)
 
 
 def match_sd_subheader(value: Any) -> str | None:
@@ -203,15 +201,44 @@ def _sd_subheader(k: str) -> str | None:
 
 
 def match_column(value: Any, columns: dict[str, tuple[str, ...]]) -> str | None:
-    k = key(value)
-    if _YEAR_PREFIX.match(k):  # "2022年度指标值" is the annual column
-        rest = _YEAR_PREFIX.sub("", k)
-        if rest in ("指标值", "年度指标值"):
-            k = key("年度指标值")
+    k = column_key(value)
     for name, keys in columns.items():
         if k in keys:
             return name
     return None
+
+
+def column_key(value: Any) -> str:
+    """The key of a table header cell, "2022年度指标值" read as 年度指标值."""
+    if type(value) is str:
+        return _column_key_of_text(value)
+    return _annual_column(key(value))
+
+
+@lru_cache(maxsize=8192)
+def _column_key_of_text(s: str) -> str:
+    # The Guangdong parser asks this of every cell of every row, to spot a header.
+    return _annual_column(text_key(s))
+
+
+def _annual_column(k: str) -> str:
+    if _YEAR_PREFIX.match(k):  # "2022年度指标值" is the annual column
+        rest = _YEAR_PREFIX.sub("", k)
+        if rest in ("指标值", "年度指标值"):
+            return key("年度指标值")
+    return k
+
+
+def names_by_key(columns: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Column name by spelling key, for columns in which no spelling names two columns
+    (so a lookup gives what ``match_column`` gives)."""
+    out = {k: name for name, keys in columns.items() for k in keys}
+    if len(out) != sum(map(len, columns.values())):
+        raise ValueError("a spelling names two columns")
+    return out
+
+
+_SD_COLUMN_OF_KEY = names_by_key(SD_COLUMNS)
 
 
 def is_title(value: Any) -> bool:
@@ -240,3 +267,4 @@ ALL_GUANGDONG_LABELS = frozenset(
 
 def is_guangdong_label(value: Any) -> bool:
     return key(value) in ALL_GUANGDONG_LABELS
+

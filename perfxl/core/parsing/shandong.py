@@ -48,8 +48,10 @@ def is_sd_label(value: Any) -> bool:
 
 def _header_map(grid: Grid, row: int) -> dict[str, int] | None:
     found: dict[str, int] = {}
+    cells, of_text = grid.cells, L.sd_column_of_text
     for c in grid.row_cols(row):
-        name = L.match_sd_column(grid.get(row, c))
+        value = cells[(row, c)]
+        name = of_text(value) if type(value) is str else L.match_sd_column(value)
         if name and name not in found:
             found[name] = c
     core = {"duty_no", "duty", "goal", "name"} & found.keys()
@@ -58,13 +60,16 @@ def _header_map(grid: Grid, row: int) -> dict[str, int] | None:
 
 def _is_subheader_row(grid: Grid, row: int, base: int) -> bool:
     """A row of 指标参考值 sub-headers (cells left of the matrix are ignored)."""
+    cells = grid.cells
     cols = [c for c in grid.row_cols(row) if c >= base]
-    return bool(cols) and all(L.match_sd_subheader(grid.get(row, c)) for c in cols)
+    return bool(cols) and all(L.match_sd_subheader(cells[(row, c)]) for c in cols)
 
 
-def _column_map(grid: Grid, header: int, subrows: list[int]) -> dict[str, int]:
-    """Field → column for a workbook segment, from its header and sub-header rows."""
-    top = _header_map(grid, header) or {}
+def _column_map(grid: Grid, header: int, subrows: list[int],
+                top: dict[str, int] | None = None) -> dict[str, int]:
+    """Field → column for a workbook segment, from its header (``top``: its header map,
+    when known) and sub-header rows."""
+    top = top or _header_map(grid, header) or {}
     cols = {k: v for k, v in top.items() if k != "reference"}
     ref_start = top.get("reference", cols.get("annual_value", 6) + 1)
     sub: dict[str, int] = {}
@@ -97,52 +102,56 @@ def parse_shandong(grid: Grid) -> ParseResult:
     cur = Cursor(grid, form)
     rows = grid.rows()
     find_title(cur, rows)
-    header = next((r for r in rows if _header_map(grid, r)), None)
-    head_rows = [r for r in rows if header is None or r < header]
-    _read_header(cur, head_rows)
+    # every row is a header candidate until the matrix ends: each row's map is made once
+    heads = {}
+    for r in rows:
+        top = _header_map(grid, r)
+        if top:
+            heads[r] = top
+    header = min(heads, default=None)
+    _read_header(cur, [r for r in rows if header is None or r < header], header)
     if header is not None:
-        _mark_matrix(cur, header)
-        _read_matrix(cur, header)
+        _mark_matrix(cur, header, heads[header])
+        _read_matrix(cur, header, heads)
     return ParseResult(form, cur.unplaced(is_sd_label))
 
 
-def _mark_matrix(cur: Cursor, header: int) -> None:
+def _mark_matrix(cur: Cursor, header: int, top: dict[str, int]) -> None:
     """The 绩效指标 cell of the matrix's first row, below its sub-headers: where a
     finding about a matrix with no indicator points, instead of the form's header."""
     grid = cur.grid
-    top = _header_map(grid, header) or {}
     base = top.get("duty_no", min(top.values()))
     r = header + 1
     while _is_subheader_row(grid, r, base):
         r += 1
-    cols = _column_map(grid, header, list(range(header + 1, r)))
+    cols = _column_map(grid, header, list(range(header + 1, r)), top)
     cur.source("indicators", r, cols.get("name", base))
 
 
-def _label_value(cur: Cursor, pred, rows: list[int]) -> tuple[int, int] | None:
-    hit = cur.find(pred, rows)
+def _label_value(cur: Cursor, hit: tuple[int, int] | None) -> tuple[int, int] | None:
     if not hit:
         return None
     cur.use(*hit)
     return cur.value_cell(*hit, is_sd_label)
 
 
-def _read_header(cur: Cursor, rows: list[int]) -> None:
+def _read_header(cur: Cursor, rows: list[int], header: int | None) -> None:
+    """The labelled values in ``rows``, the rows above the matrix's ``header``."""
     form = cur.form
-    cell = _label_value(cur, lambda v: L.key(v) in L.DEPARTMENT, rows)
+    cell = _label_value(cur, cur.find_label(L.DEPARTMENT, header))
     if cell:
         form.department = cur.take("department", *cell)
-    cell = _label_value(cur, lambda v: L.key(v) in L.SD_TOTAL, rows)
+    cell = _label_value(cur, cur.find_label(L.SD_TOTAL, header))
     if cell:
         form.budget.declared_total = cur.take_amount("budget.declared_total", *cell)
     for name, endings in L.SD_BUDGET_ENDINGS.items():
         def pred(v: Any, endings=endings) -> bool:
             k = L.key(v)
             return bool(k) and len(k) <= 20 and any(k.endswith(e) for e in endings)
-        cell = _label_value(cur, pred, rows)
+        cell = _label_value(cur, cur.find(pred, rows))
         if cell:
             setattr(form.budget, name, cur.take_amount(f"budget.{name}", *cell))
-    hit = cur.find(lambda v: L.key(v) in L.SD_STRATEGY, rows)
+    hit = cur.find_label(L.SD_STRATEGY, header)
     if hit:
         cur.use(*hit)
         cell = cur.value_cell(*hit, is_sd_label)
@@ -154,8 +163,10 @@ def _read_header(cur: Cursor, rows: list[int]) -> None:
         form.overall_goal = cur.take("overall_goal", *cell)
 
 
-def _read_matrix(cur: Cursor, header: int) -> None:
-    grid, form = cur.grid, cur.form
+def _read_matrix(cur: Cursor, header: int, heads: dict[int, dict[str, int]]) -> None:
+    """The rows from ``header`` on; ``heads``: the header map of every header row."""
+    grid = cur.grid
+    cells = grid.cells
     rows = [r for r in grid.rows() if r >= header]
     segment: dict[str, int] | None = None
     base = 1
@@ -165,7 +176,7 @@ def _read_matrix(cur: Cursor, header: int) -> None:
     inherited: dict[str, tuple[str, int, int]] = {}
     for r in rows:
         cols_here = grid.row_cols(r)
-        top = _header_map(grid, r)
+        top = heads.get(r)
         if top:
             pending_header, subrows = r, []
             base = top.get("duty_no", min(top.values()))
@@ -181,17 +192,17 @@ def _read_matrix(cur: Cursor, header: int) -> None:
                     cur.use(r, c)
             continue
         if pending_header is not None:
-            segment = _column_map(grid, pending_header, subrows)
+            segment = _column_map(grid, pending_header, subrows, heads[pending_header])
             pending_header = None
         if segment is None:
             continue
-        if is_footer(grid.get(r, cols_here[0])):
+        if is_footer(cells[(r, cols_here[0])]):
             break
         continuation = None
         if grid.ragged:
             placed, continuation, shift = _normalise_ragged(cur, r, base, shift)
         else:
-            placed = {name: (grid.get(r, c), c) for name, c in segment.items()}
+            placed = {name: (cells.get((r, c)), c) for name, c in segment.items()}
         if placed is not None:
             _add_indicator(cur, r, placed, inherited)
         if continuation is not None:
@@ -222,16 +233,20 @@ def _continue_duty(cur: Cursor, r: int, cell: tuple[Any, int],
 def _add_indicator(cur: Cursor, r: int, placed: dict[str, tuple[Any, int]],
                    inherited: dict[str, tuple[str, int, int]]) -> None:
     grid, form = cur.grid, cur.form
-    if all(is_blank(v) for name, (v, _) in placed.items() if name not in _INHERIT):
-        return
+    for name, (v, _) in placed.items():
+        if name not in _INHERIT and not is_blank(v):
+            break
+    else:
+        return  # nothing but the duty chain
     name_row = r
-    name_value, name_col = placed.get("name", (None, 0))
-    merge = grid.merged_at(r, name_col) if name_col and not grid.ragged else None
-    if is_blank(name_value) and merge is not None:
+    name_value, name_col = placed.get("name", _NOWHERE)
+    merge = (grid.merged_at(r, name_col) if name_col and not grid.ragged and is_blank(name_value)
+             else None)
+    if merge is not None:
         # inside a merged 绩效指标: the merge's top-left cell holds the indicator
         name_row, name_col = merge.min_row, merge.min_col
         placed = {**placed, "name": (grid.get(name_row, name_col), name_col)}
-    own = {name for name in _CHAIN if not is_blank(placed.get(name, (None, 0))[0])}
+    own = {name for name in _CHAIN if not is_blank(placed.get(name, _NOWHERE)[0])}
     # In a text extract an empty 绩效指标 that the alignment left empty continues the one
     # above, in a row that keeps its duty and goal.
     if grid.ragged and "name" not in own and (own & set(_INHERIT) or "name" not in inherited):
@@ -241,6 +256,7 @@ def _add_indicator(cur: Cursor, r: int, placed: dict[str, tuple[Any, int]],
         return
     i = len(form.indicators)
     ind = Indicator(standard=Standard(), history=History())
+    objects = {"": ind, "standard": ind.standard, "history": ind.history}
     for depth, name in enumerate(_CHAIN):
         value, c = placed.get(name, (None, 0))
         path = f"indicators[{i}].{name}"
@@ -257,12 +273,11 @@ def _add_indicator(cur: Cursor, r: int, placed: dict[str, tuple[Any, int]],
         elif c:
             cur.source(path, r, c, None)
     prefix = f"indicators[{i}]."
+    take = cur.take
     for name, group, attr in _FIELDS:
         c = placed.get(name, _NOWHERE)[1]
-        if not c:
-            continue
-        text = cur.take(prefix + name, r, c)
-        setattr(getattr(ind, group) if group else ind, attr, text)
+        if c:
+            setattr(objects[group], attr, take(prefix + name, r, c))
     form.indicators.append(ind)
 
 
