@@ -58,11 +58,33 @@ def _header_map(grid: Grid, row: int) -> dict[str, int] | None:
     return found if len(core) >= 3 else None
 
 
+def _rows_naming_columns(grid: Grid) -> list[int]:
+    """The rows with a cell that may name a matrix column: the only ones ``_header_map``
+    can find a header in."""
+    # Every row is a header candidate (a repeated header starts a new segment), but most
+    # cells are indicator texts: each distinct text is matched once, not every cell.
+    cells = grid.cells
+    naming = {v for v in {v for v in cells.values() if type(v) is str} if L.sd_column_of_text(v)}
+    rows = set()
+    for (r, _), v in cells.items():
+        if type(v) is str:
+            if v in naming:
+                rows.add(r)
+        elif type(v) not in (int, float, bool):  # a number's key is empty; a date's is not
+            rows.add(r)
+    return sorted(rows)
+
+
 def _is_subheader_row(grid: Grid, row: int, base: int) -> bool:
     """A row of 指标参考值 sub-headers (cells left of the matrix are ignored)."""
     cells = grid.cells
-    cols = [c for c in grid.row_cols(row) if c >= base]
-    return bool(cols) and all(L.match_sd_subheader(cells[(row, c)]) for c in cols)
+    seen = False
+    for c in grid.row_cols(row):
+        if c >= base:
+            if not L.match_sd_subheader(cells[(row, c)]):
+                return False
+            seen = True
+    return seen
 
 
 def _column_map(grid: Grid, header: int, subrows: list[int],
@@ -102,9 +124,8 @@ def parse_shandong(grid: Grid) -> ParseResult:
     cur = Cursor(grid, form)
     rows = grid.rows()
     find_title(cur, rows)
-    # every row is a header candidate until the matrix ends: each row's map is made once
     heads = {}
-    for r in rows:
+    for r in _rows_naming_columns(grid):
         top = _header_map(grid, r)
         if top:
             heads[r] = top
