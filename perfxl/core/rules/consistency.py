@@ -72,26 +72,38 @@ def _same_amount(a: Quantity, b: Quantity) -> bool:
     return other is not None and abs(a.number - other) < 1e-9
 
 
-def measured(q: Quantity, indicator_quantities: list[Quantity] | QuantityIndex) -> bool:
-    """An indicator measures a task target when it states the same amount about the same thing."""
-    if isinstance(indicator_quantities, QuantityIndex):
-        indicator_quantities = indicator_quantities.candidates(q)
-    return any(_same_amount(q, iq) and (q.keywords & iq.keywords) for iq in indicator_quantities)
-
-
 class QuantityIndex:
-    """Indicator quantities by base unit (万件 and 件 share 件): a task target is only
-    compared with those _same_amount can equate, instead of with every indicator."""
+    """The indicators' quantities by base unit (万件 and 件 share 件), each with its row:
+    a task target is only compared with those _same_amount can equate. A row's own
+    keywords (二级, name, explanation) count as each of its quantities'; they are worked
+    out only for a row with a quantity of the same amount, once."""
 
-    def __init__(self, quantities: list[Quantity]) -> None:
-        self._by_base: dict[str, list[Quantity]] = defaultdict(list)
-        for q in quantities:
-            self._by_base[unit_scale(q.unit)[0]].append(q)
-        self._cases = [q for q in quantities if q.unit in _CASES]
+    def __init__(self) -> None:
+        self._by_base: dict[str, list[tuple[Quantity, Row]]] = defaultdict(list)
+        self._cases: list[tuple[Quantity, Row]] = []
+        self._row_keywords: dict[int, frozenset[str]] = {}
 
-    def candidates(self, q: Quantity) -> list[Quantity]:
+    def add(self, q: Quantity, row: Row) -> None:
+        self._by_base[unit_scale(q.unit)[0]].append((q, row))
+        if q.unit in _CASES:
+            self._cases.append((q, row))
+
+    def measures(self, q: Quantity) -> bool:
+        """An indicator measures a task target when it states the same amount about the
+        same thing (a keyword shared with the quantity's clause or with its row)."""
         same = self._by_base.get(unit_scale(q.unit)[0], [])
-        return same + self._cases if q.unit in _CASES else same
+        for iq, row in same + self._cases if q.unit in _CASES else same:
+            if _same_amount(q, iq) and (q.keywords & iq.keywords or q.keywords & self._context(row)):
+                return True
+        return False
+
+    def _context(self, row: Row) -> frozenset[str]:
+        words = self._row_keywords.get(row.index)
+        if words is None:
+            texts = row.texts
+            words = self._row_keywords[row.index] = _keywords(
+                " ".join((texts["level2"], texts["name"], texts["explanation"])))
+        return words
 
 
 @register(
@@ -109,20 +121,14 @@ def task_target_unmeasured(ctx: Context) -> Iterator[Hit]:
     targets = [(i, task, quantities(text(getattr(task, "goal", "")))) for i, task in ctx.tasks()]
     if not any(qs for _, _, qs in targets):
         return  # no task states a quantity: nothing to look for among the indicators
-    indicator_quantities: list[Quantity] = []
+    index = QuantityIndex()
     for row in ctx.rows:
         texts = row.texts
-        context: frozenset[str] | None = None  # only rows stating a quantity need it
         for attr in ("name", "annual_value", "period_value"):
             for q in _quantities(texts[attr]):
-                if context is None:
-                    context = _keywords(" ".join(
-                        (texts["level2"], texts["name"], texts["explanation"])))
-                indicator_quantities.append(
-                    Quantity(q.phrase, q.number, q.unit, q.keywords | context))
-    index = QuantityIndex(indicator_quantities)
+                index.add(q, row)
     for i, task, qs in targets:
-        missing = [q for q in qs if not measured(q, index)]
+        missing = [q for q in qs if not index.measures(q)]
         if missing:
             name = text(getattr(task, "name", "")) or f"第{i + 1}项"
             shown = "、".join(f"“{q.phrase}”" for q in missing[:4])
