@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import Any
 
 from perfxl.core.rules.context import TEXT_FIELDS, Context, text
 from perfxl.core.values import parse_target
@@ -16,11 +17,11 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*年)")
 _BASE_WORDS = ("较", "比", "同比", "相比", "对比", "自", "从", "截至", "以来", "基期")
 
 
-def text_cells(ctx: Context, forward_only: bool = False) -> Iterator[tuple[str, str]]:
+def text_cells(ctx: Context, forward_only: bool = False) -> list[tuple[str, str]]:
     """(path, text) of every free-text cell. ``forward_only`` leaves out reference values
     and notes, which legitimately talk about past years."""
-    cells = ctx.shared("text_cells", lambda: list(_text_cells(ctx)))
-    return ((path, value) for path, value, forward in cells if forward or not forward_only)
+    every, forward = ctx.shared("text_cells", lambda: _text_cells(ctx))
+    return forward if forward_only else every
 
 
 # 年度标准值 is this year's standard; 规划值, sources and 历史值 may cite the past.
@@ -29,25 +30,33 @@ _REFERENCES = (("standard", "plan_value", False), ("standard", "value", True),
                ("history", "last_year", False), ("history", "source", False))
 
 
-def _text_cells(ctx: Context) -> Iterator[tuple[str, str, bool]]:
-    """(path, text, forward-looking) of every free-text cell, read once per form."""
+def _text_cells(ctx: Context) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Every free-text cell and the forward-looking ones, read once per form."""
+    every: list[tuple[str, str]] = []
+    forward: list[tuple[str, str]] = []
     form = ctx.form
     for path in ("title", "department", "overall_goal", "other_tasks"):
         value = text(getattr(form, path, ""))
         if value:
-            yield path, value, path != "title"
+            every.append((path, value))
+            if path != "title":
+                forward.append((path, value))
     for i, task in ctx.tasks():
         for attr in ("name", "content", "goal"):
             value = text(getattr(task, attr, ""))
             if value:
-                yield f"tasks[{i}].{attr}", value, True
+                every.append((f"tasks[{i}].{attr}", value))
+                forward.append(every[-1])
     for row in ctx.rows:
         texts = row.texts
         prefix = row.path("")
-        for attr, forward in _INDICATOR_TEXT_FORWARD:
+        for attr, ahead in _INDICATOR_TEXT_FORWARD:
             value = texts[attr]
             if value:
-                yield prefix + attr, value, forward
+                every.append((prefix + attr, value))
+                if ahead:
+                    forward.append(every[-1])
+    return every, forward
 
 
 _INDICATOR_TEXT_FORWARD = tuple((a, a not in ("note", "project")) for a in TEXT_FIELDS) + tuple(
@@ -68,7 +77,11 @@ _INDICATOR_TEXT_FORWARD = tuple((a, a not in ("note", "project")) for a in TEXT_
 def placeholder(ctx: Context) -> Iterator[Hit]:
     patterns = [re.compile(p) for p in ctx.config.placeholder_patterns]
     any_pattern = _any_of(tuple(ctx.config.placeholder_patterns))
-    for path, value in text_cells(ctx):
+    cells = text_cells(ctx)
+    if any_pattern is not None and _context_free(tuple(ctx.config.placeholder_patterns)) \
+            and any_pattern.search("\n".join(value for _, value in cells)) is None:
+        return  # nearly every form: one search instead of one per cell
+    for path, value in cells:
         if any_pattern is not None and any_pattern.search(value) is None:
             continue  # no pattern matches anywhere: nothing to collect
         found = [m.group(0) for p in patterns for m in p.finditer(value)]
@@ -90,14 +103,43 @@ def _any_of(patterns: tuple[str, ...]) -> re.Pattern | None:
         return None
 
 
+@lru_cache(maxsize=64)
+def _context_free(patterns: tuple[str, ...]) -> bool:
+    """Whether a match of each pattern depends only on the characters it matches (no
+    anchors, word boundaries, look-arounds, back-references, possessive or atomic
+    matching): then a pattern that matches in some cell also matches in all the cells'
+    texts joined by a newline, and no match there means none in any cell."""
+    try:
+        from re import _parser  # the parser behind re.compile; the answer is False without it
+
+        return not any(op in _CONTEXT_OPS for p in patterns for op in _ops(_parser.parse(p)))
+    except Exception:  # no parser, or one that changed: take the slow path
+        return False
+
+
+_CONTEXT_OPS = {"AT", "ASSERT", "ASSERT_NOT", "GROUPREF", "GROUPREF_EXISTS",
+                "POSSESSIVE_REPEAT", "ATOMIC_GROUP"}
+
+
+def _ops(node: Any) -> Iterator[str]:
+    """The names of the operations in a parsed pattern, nested ones included."""
+    if hasattr(node, "data") and isinstance(node.data, list):  # a parsed (sub)pattern
+        for op, arg in node.data:
+            yield str(op)
+            yield from _ops(arg)
+    elif isinstance(node, (list, tuple)):
+        for item in node:
+            yield from _ops(item)
+
+
 def _short(s: str, n: int = 30) -> str:
     return s if len(s) <= n else s[:n] + "…"
 
 
 def _target_cells(ctx: Context) -> Iterator[tuple[str, str]]:
     for path, value in text_cells(ctx, forward_only=True):
-        attr = path.rsplit(".", 1)[-1]
-        if attr in ("annual_value", "period_value") or (path.startswith("tasks[") and attr == "goal"):
+        if path.endswith((".annual_value", ".period_value")) or (
+                path.startswith("tasks[") and path.endswith(".goal")):
             yield path, value
 
 
@@ -113,12 +155,22 @@ def _target_cells(ctx: Context) -> Iterator[tuple[str, str]]:
 """,
 )
 def vague_target(ctx: Context) -> Iterator[Hit]:
+    phrases = tuple(p for p in ctx.config.vague_phrases if p)
+    any_phrase = _phrases(phrases)
     for path, value in _target_cells(ctx):
-        found = [p for p in ctx.config.vague_phrases if p and p in value]
+        if any_phrase.search(value) is None:
+            continue  # most targets hold none of them
+        found = [p for p in phrases if p in value]
         if "左右" in found and not path.startswith("tasks[") and "approx" in parse_target(value).notes:
             found.remove("左右")  # PX407 already reports the approximate value
         if found:
             yield Hit(path, {"text": _short(value), "found": "、".join(found)})
+
+
+@lru_cache(maxsize=64)
+def _phrases(phrases: tuple[str, ...]) -> re.Pattern:
+    """Matches wherever one of ``phrases`` occurs (never, when there are none)."""
+    return re.compile("|".join(map(re.escape, phrases)) if phrases else "(?!)")
 
 
 def stale_years(value: str, year: int, gap: int) -> list[int]:
