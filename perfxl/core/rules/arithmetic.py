@@ -19,8 +19,13 @@ GUANGDONG_BUDGET = ("basic", "project", "fiscal", "other", "special_fund",
 SHANDONG_BUDGET = ("declared_total", "fiscal", "other", "basic", "project")
 
 
-def amount_fields(ctx: Context) -> Iterator[tuple[str, str, Amount]]:
-    """(path, label, parsed amount) for every amount cell of the form."""
+def amount_fields(ctx: Context) -> list[tuple[str, str, Amount]]:
+    """(path, label, parsed amount) for every amount cell of the form, read once for the
+    ten rules that look at them."""
+    return ctx.shared("amount_fields", lambda: list(_amount_fields(ctx)))
+
+
+def _amount_fields(ctx: Context) -> Iterator[tuple[str, str, Amount]]:
     budget = ctx.form.budget
     keys = GUANGDONG_BUDGET if ctx.guangdong else SHANDONG_BUDGET
     for key in keys:

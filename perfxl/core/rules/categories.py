@@ -51,6 +51,7 @@ def classify(name: str, framework: str) -> Category:
     return Category("unknown")
 
 
+@lru_cache(maxsize=256)
 def parent(level2: str, framework: str) -> str:
     return next((p for p, cs in FRAMEWORKS[framework].items() if level2 in cs), "")
 

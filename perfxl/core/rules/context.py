@@ -7,7 +7,6 @@ number where text was expected), so they read the form through these helpers.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
@@ -39,10 +38,7 @@ def _normalized(value: str) -> str:
 
 def compact(value: Any) -> str:
     """Text without any white space, for comparing category names."""
-    return _SPACE.sub("", text(value))
-
-
-_SPACE = re.compile(r"\s+")
+    return text(value).replace(" ", "")  # text() leaves no white space but single spaces
 
 
 def number(value: Any) -> float | None:
@@ -168,6 +164,8 @@ class Context:
         return parse_amount(model_value)
 
     def target(self, value: Any) -> Target:
+        if type(value) is str:
+            return parse_target(value)  # cached there
         key = repr(value)
         if key not in self._targets:
             self._targets[key] = parse_target(value)
@@ -191,7 +189,7 @@ class Context:
             if not isinstance(ind, Indicator):
                 continue
             texts = Texts(ind)
-            l1, l2 = _SPACE.sub("", texts["level1"]), _SPACE.sub("", texts["level2"])
+            l1, l2 = texts["level1"].replace(" ", ""), texts["level2"].replace(" ", "")  # compact()
             e1 = l1 or prev1
             e2 = l2 or (prev2 if not l1 else "")
             rows.append(Row(index, ind, l1, l2, e1, e2, texts))

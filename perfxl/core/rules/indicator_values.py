@@ -13,9 +13,10 @@ from perfxl.core.values import Target, is_rate_name, normalize, parse_target
 _COLUMNS = (("annual_value", "年度指标值"), ("period_value", "实施周期指标值"))
 
 
-def value_cells(ctx: Context) -> Iterator[tuple[Row, str, str, Target]]:
-    """(row, path, raw text, parsed target) for every filled indicator value cell."""
-    return iter(ctx.shared("value_cells", lambda: list(_value_cells(ctx))))
+def quantity_cells(ctx: Context) -> list[tuple[Row, str, str, Target]]:
+    """(row, path, text, parsed target) for every indicator value cell holding a quantity
+    (operator + number + unit), the only ones the PX4 value rules look at."""
+    return ctx.shared("quantity_cells", lambda: [c for c in _value_cells(ctx) if c[3].quantitative])
 
 
 def _value_cells(ctx: Context) -> Iterator[tuple[Row, str, str, Target]]:
@@ -61,8 +62,8 @@ def _rate_as_fraction(row: Row, t: Target) -> bool:
 """,
 )
 def operator_missing(ctx: Context) -> Iterator[Hit]:
-    for row, path, value, t in value_cells(ctx):
-        if t.quantitative and "operator_missing" in t.notes and not _rate_as_fraction(row, t) \
+    for row, path, value, t in quantity_cells(ctx):
+        if "operator_missing" in t.notes and not _rate_as_fraction(row, t) \
                 and "currency_missing" not in t.notes \
                 and len(t.text) <= _MAX_TARGET_LEN:  # PX402's fix adds the operator
             unit = t.unit
@@ -79,8 +80,8 @@ def operator_missing(ctx: Context) -> Iterator[Hit]:
 """,
 )
 def currency_missing(ctx: Context) -> Iterator[Hit]:
-    for _row, path, value, t in value_cells(ctx):
-        if t.quantitative and "currency_missing" in t.notes:
+    for _row, path, value, t in quantity_cells(ctx):
+        if "currency_missing" in t.notes:
             op = "≤" if "operator_missing" in t.notes else t.operator
             yield Hit(path, {"value": value, "fixed": f"{op}{t.number:g}元{t.unit}"})
 
@@ -96,8 +97,8 @@ def currency_missing(ctx: Context) -> Iterator[Hit]:
 """,
 )
 def rate_as_fraction(ctx: Context) -> Iterator[Hit]:
-    for row, path, value, t in value_cells(ctx):
-        if t.quantitative and _rate_as_fraction(row, t):
+    for row, path, value, t in quantity_cells(ctx):
+        if _rate_as_fraction(row, t):
             yield Hit(path, {"name": _name(row), "value": value,
                              "fixed": f"≥{t.number * 100:g}%"})
 
@@ -112,8 +113,8 @@ def rate_as_fraction(ctx: Context) -> Iterator[Hit]:
 """,
 )
 def unit_missing(ctx: Context) -> Iterator[Hit]:
-    for row, path, value, t in value_cells(ctx):
-        if t.quantitative and "bare_number" in t.notes and not _rate_as_fraction(row, t) \
+    for row, path, value, t in quantity_cells(ctx):
+        if "bare_number" in t.notes and not _rate_as_fraction(row, t) \
                 and "multiple_numbers" not in t.notes:
             yield Hit(path, {"value": value})
 
@@ -128,8 +129,8 @@ def unit_missing(ctx: Context) -> Iterator[Hit]:
 """,
 )
 def percent_over_100(ctx: Context) -> Iterator[Hit]:
-    for _row, path, value, t in value_cells(ctx):
-        if t.quantitative and "percent_over_100" in t.notes:
+    for _row, path, value, t in quantity_cells(ctx):
+        if "percent_over_100" in t.notes:
             yield Hit(path, {"value": value})
 
 
@@ -143,8 +144,8 @@ def percent_over_100(ctx: Context) -> Iterator[Hit]:
 """,
 )
 def above_ambiguous(ctx: Context) -> Iterator[Hit]:
-    for _row, path, value, t in value_cells(ctx):
-        if t.quantitative and "above_word" in t.notes:
+    for _row, path, value, t in quantity_cells(ctx):
+        if "above_word" in t.notes:
             yield Hit(path, {"value": value, "number": f"{t.number:g}", "unit": t.unit})
 
 
@@ -158,8 +159,8 @@ def above_ambiguous(ctx: Context) -> Iterator[Hit]:
 """,
 )
 def approximate_value(ctx: Context) -> Iterator[Hit]:
-    for _row, path, value, t in value_cells(ctx):
-        if t.quantitative and "approx" in t.notes:
+    for _row, path, value, t in quantity_cells(ctx):
+        if "approx" in t.notes:
             yield Hit(path, {"value": value})
 
 
