@@ -74,3 +74,23 @@ def test_a_decimal_before_year_is_a_quantity_not_a_crash():
     t = parse_target("≥2.25年")
     assert t.quantitative and t.number == 2.25 and t.unit == "年"
     assert not parse_target("2024年完成").quantitative
+
+
+def test_the_fast_path_for_operator_number_unit_agrees_with_the_general_parse():
+    # parse_target answers "≥95%", "≤550元/件" … without the general parse; it must give
+    # exactly what the general parse gives, whatever the unit.
+    from perfxl.core.values import UNITS, _parse_text, _simple_target
+
+    fast = 0
+    for unit in UNITS + ["/人", "元/件", "元/人次", "万元/个", "万件", "人/年", "年度", "米x"]:
+        for prefix in ("", "万", "亿", "千"):
+            for op in ("", "≥", "≤", "=", ">", "<", "≈"):
+                for num in ("0", "0.95", "95", "100.5", "2020", "007"):
+                    s = f"{op}{num}{prefix}{unit}"
+                    assert parse_target(s) == _parse_text(s, s), s
+                    fast += _simple_target(s, s) is not None
+    assert fast > 2000
+    assert parse_target("≥150%").notes == ("percent_over_100",)
+    assert parse_target("≈15场").notes == ("approx",)
+    assert parse_target("550/人").notes == ("operator_missing", "currency_missing")
+    assert (parse_target("≥12万元").unit, parse_target("≥12万元").number) == ("万元", 12)
