@@ -337,16 +337,21 @@ class Spool:
     """Rendered detail rows on disk, addressed per file and kind."""
 
     def __init__(self, folder: str) -> None:
-        self._files = {k: open(Path(folder) / f"{k}.bin", "w+b") for k in DETAIL_KINDS}
+        self._files = {k: open(Path(folder) / f"{k}.bin", "w+b", buffering=1 << 20)
+                       for k in DETAIL_KINDS}
+        self._ends = dict.fromkeys(DETAIL_KINDS, 0)
         self.refs: dict[tuple[str, int], tuple[int, int]] = {}
-        self.counts = {k: 0 for k in DETAIL_KINDS}
+        self.counts = dict.fromkeys(DETAIL_KINDS, 0)
 
     def put(self, idx: int, result: Rendered) -> None:
         for kind, (n, data) in result.rows.items():
             fh = self._files[kind]
-            fh.seek(0, os.SEEK_END)
-            self.refs[(kind, idx)] = (fh.tell(), len(data))
+            end = self._ends[kind]
+            if fh.tell() != end:  # only after a get: a seek would flush the buffer
+                fh.seek(end)
             fh.write(data)
+            self.refs[(kind, idx)] = (end, len(data))
+            self._ends[kind] = end + len(data)
             self.counts[kind] += n
 
     def get(self, kind: str, idx: int) -> bytes:
