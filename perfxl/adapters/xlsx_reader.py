@@ -2,7 +2,8 @@
 
 The workbook is checked before any parser touches it (not a zip, corrupt, encrypted,
 legacy .xls, zip bomb, XML with DTD/entity declarations), then each sheet becomes a
-``Grid`` through python-calamine (default, fast) or openpyxl in read-only mode, and the
+``Grid`` — by default straight from the XML parts the checks kept (sheet_xml.py), else
+through python-calamine or openpyxl in read-only mode — and the
 first sheet that looks like a form is parsed by the pure parsers in perfxl.core.parsing.
 Every problem is a FormReadError with a Chinese message naming the file. The source file
 is only ever opened for reading.
@@ -18,6 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from perfxl.adapters.sheet_xml import Unsupported, unescape, workbook_grids
 from perfxl.core.findings import FormReadError
 from perfxl.core.grid import Grid, MergedRange, a1
 from perfxl.core.model import Form
@@ -34,7 +36,8 @@ _CHUNK = 1 << 16
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
-_KEEP = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/worksheets/")
+_KEEP = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/worksheets/", "xl/sharedStrings.xml",
+         "xl/styles.xml")
 
 
 def read_form(path: str | os.PathLike[str], *, engine: str = "auto") -> Form:
@@ -131,6 +134,15 @@ def _load(path, engine: str, typed_only: bool, parts: dict[str, bytes] | None = 
         parts = check_workbook(path)
     sheets = _sheet_xml(parts)
     grids = None
+    dropped = None
+    if engine == "auto":
+        try:
+            grids, dropped = workbook_grids(parts, getattr(parts, "names", None), typed_only)
+        except Exception:  # noqa: BLE001 — whatever it does not reproduce, calamine reads
+            grids = None
+        if grids is not None and all(g.sheet in sheets for g in grids):
+            return grids, sheets, dropped if typed_only else {}
+        grids = None
     if engine in ("auto", "calamine"):
         try:
             grids = _calamine_grids(path)
@@ -154,9 +166,16 @@ def _load(path, engine: str, typed_only: bool, parts: dict[str, bytes] | None = 
 
 # --- safety checks -------------------------------------------------------------------
 
-def check_workbook(path: str | os.PathLike[str]) -> dict[str, bytes]:
+class Parts(dict):
+    """The XML parts a reader needs, by part name, and ``names``: every member's name."""
+
+    names: list[str]
+
+
+def check_workbook(path: str | os.PathLike[str]) -> Parts:
     """Refuse files that are not a safe .xlsx, before any parser sees them. Returns the
-    workbook and worksheet XML parts (already decompressed and checked) by part name."""
+    workbook, worksheet, shared strings and styles XML parts (already decompressed and
+    checked) by part name."""
     name = str(path)
     p = Path(path)
     if not p.exists():
@@ -195,7 +214,8 @@ def check_workbook(path: str | os.PathLike[str]) -> dict[str, bytes]:
                 raise FormReadError(name, f"文件部件 {info.filename} 压缩比异常（疑似“压缩炸弹”），"
                                           "已拒绝读取。")
         total = 0
-        kept: dict[str, bytes] = {}
+        kept = Parts()
+        kept.names = [i.filename for i in infos]
         for info in infos:
             keep = info.filename.startswith(_KEEP)
             total, data = _scan_member(zf, info, name, total, keep)
@@ -372,5 +392,8 @@ def _formula_cells(xml: bytes) -> set[tuple[int, int]]:
 
 
 def _unescape(s: str) -> str:
-    return (s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
-            .replace("&apos;", "'").replace("&amp;", "&"))
+    try:
+        return unescape(s)
+    except Unsupported:  # a stray "&" or a reference to a character XML forbids
+        return (s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+                .replace("&apos;", "'").replace("&amp;", "&"))

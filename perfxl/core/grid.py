@@ -60,7 +60,9 @@ class Grid:
     line_numbers: dict[int, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.cells = {k: v for k, v in self.cells.items() if not is_blank(v)}
+        # is_blank, inlined: a workbook's grid has ~1,000 cells and the call is what costs
+        self.cells = {k: v for k, v in self.cells.items()
+                      if v is not None and (not isinstance(v, str) or v.strip())}
         self._merge_index: dict[tuple[int, int], MergedRange] | None = None
         by_row: dict[int, list[int]] = {}
         for r, c in self.cells:
