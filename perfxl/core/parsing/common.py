@@ -174,6 +174,23 @@ class Cursor:
         return out
 
 
+def rows_with_text(grid: Grid, pred: Callable[[str], Any]) -> list[int]:
+    """The rows holding a text for which ``pred`` holds, or a value that is neither text
+    nor a number (a date: parsers key its text); ``pred`` is asked once per distinct text."""
+    # Every row of a table may repeat its header, but most cells are texts of the form's
+    # own: this spares asking each cell whether it is a header label.
+    cells = grid.cells
+    wanted = {v for v in {v for v in cells.values() if type(v) is str} if pred(v)}
+    rows = set()
+    for (r, _), v in cells.items():
+        if type(v) is str:
+            if v in wanted:
+                rows.add(r)
+        elif type(v) not in (int, float, bool):  # a number's key is empty
+            rows.add(r)
+    return sorted(rows)
+
+
 def is_footer(value: Any) -> bool:
     k = L.key(value)
     return bool(k) and k.startswith(FOOTER_PREFIXES)

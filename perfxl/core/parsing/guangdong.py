@@ -11,9 +11,10 @@ Content is reproduced column by column, defects included: the rules judge it.
 from __future__ import annotations
 
 from perfxl.core.grid import Grid, is_blank
-from perfxl.core.model import Form, Indicator, Task
+from perfxl.core.model import Form, Indicator, Source, Task
 from perfxl.core.parsing import labels as L
-from perfxl.core.parsing.common import Cursor, ParseResult, find_title, is_footer
+from perfxl.core.parsing.common import (Cursor, ParseResult, find_title, is_footer,
+                                        rows_with_text)
 
 # A header row needs at least this many of its table's column labels.
 _TASK_HEADER_MIN = 3
@@ -28,13 +29,17 @@ _INDICATOR_NAMES = L.names_by_key(L.INDICATOR_COLUMNS)
 Heads = dict[int, dict[str, int]]  # header row → column by name
 
 
-def _headers(grid: Grid, rows: list[int]) -> tuple[Heads, Heads]:
+def _names_a_column(text: str) -> bool:
+    k = L.column_key(text)
+    return k in _TASK_NAMES or k in _INDICATOR_NAMES
+
+
+def _headers(grid: Grid) -> tuple[Heads, Heads]:
     """The task and the indicator table header rows, each with its column map."""
-    # Every row is asked whether it repeats a header: each row's cells are matched once.
     tasks: Heads = {}
     indicators: Heads = {}
     cells = grid.cells
-    for r in rows:
+    for r in rows_with_text(grid, _names_a_column):
         task: dict[str, int] = {}
         ind: dict[str, int] = {}
         for c in grid.row_cols(r):
@@ -64,7 +69,7 @@ def parse_guangdong(grid: Grid) -> ParseResult:
     rows = grid.rows()
     find_title(cur, rows)
 
-    task_heads, ind_heads = _headers(grid, rows)
+    task_heads, ind_heads = _headers(grid)
     task_header = min(task_heads, default=None)
     ind_header = min(ind_heads, default=None)
     first_table = min((r for r in (task_header, ind_header) if r is not None), default=None)
@@ -252,7 +257,7 @@ def _read_indicators(cur: Cursor, header: int, heads: Heads) -> None:
         return is_footer(first) or L.key(first) in L.OTHER_TASKS
 
     cells = grid.cells
-    inherited: dict[str, tuple[str, int, int]] = {}
+    inherited: dict[str, tuple[str, Source]] = {}  # level → text and its cell
     side, segment = 0, None
     for r, header_cols in _segment_rows(cur, header, heads, stop):
         if header_cols is not segment:  # a repeated header starts afresh
@@ -275,14 +280,15 @@ def _read_indicators(cur: Cursor, header: int, heads: Heads) -> None:
             path = f"indicators[{i}].{level}"
             raw = cells.get((r, c))
             if not is_blank(raw):
-                setattr(ind, level, cur.take(path, r, c))
-                inherited[level] = (getattr(ind, level), r, c)
+                text = cur.take(path, r, c)
+                setattr(ind, level, text)
+                inherited[level] = (text, form.sources[path])
                 if level == "level1":
                     inherited.pop("level2", None)
             elif level in inherited:
-                value, rr, cc = inherited[level]
-                setattr(ind, level, value)
-                cur.source(path, rr, cc, grid.get(rr, cc))
+                # the rows of a merged cell share its value and its Source
+                text, form.sources[path] = inherited[level]
+                setattr(ind, level, text)
             else:
                 cur.source(path, r, c, None)
         for name in ("name", "annual_value", "period_value"):

@@ -17,10 +17,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from perfxl.core.grid import Grid, a1, is_blank
-from perfxl.core.model import Form, History, Indicator, Standard
+from perfxl.core.grid import Grid, is_blank
+from perfxl.core.model import Form, History, Indicator, Source, Standard
 from perfxl.core.parsing import labels as L
-from perfxl.core.parsing.common import Cursor, ParseResult, find_title, is_footer
+from perfxl.core.parsing.common import (Cursor, ParseResult, find_title, is_footer,
+                                        rows_with_text)
 
 # The canonical column order of the duty matrix.
 COLUMNS = (
@@ -56,23 +57,6 @@ def _header_map(grid: Grid, row: int) -> dict[str, int] | None:
             found[name] = c
     core = {"duty_no", "duty", "goal", "name"} & found.keys()
     return found if len(core) >= 3 else None
-
-
-def _rows_naming_columns(grid: Grid) -> list[int]:
-    """The rows with a cell that may name a matrix column: the only ones ``_header_map``
-    can find a header in."""
-    # Every row is a header candidate (a repeated header starts a new segment), but most
-    # cells are indicator texts: each distinct text is matched once, not every cell.
-    cells = grid.cells
-    naming = {v for v in {v for v in cells.values() if type(v) is str} if L.sd_column_of_text(v)}
-    rows = set()
-    for (r, _), v in cells.items():
-        if type(v) is str:
-            if v in naming:
-                rows.add(r)
-        elif type(v) not in (int, float, bool):  # a number's key is empty; a date's is not
-            rows.add(r)
-    return sorted(rows)
 
 
 def _is_subheader_row(grid: Grid, row: int, base: int) -> bool:
@@ -125,7 +109,7 @@ def parse_shandong(grid: Grid) -> ParseResult:
     rows = grid.rows()
     find_title(cur, rows)
     heads = {}
-    for r in _rows_naming_columns(grid):
+    for r in rows_with_text(grid, L.sd_column_of_text):
         top = _header_map(grid, r)
         if top:
             heads[r] = top
@@ -194,7 +178,7 @@ def _read_matrix(cur: Cursor, header: int, heads: dict[int, dict[str, int]]) -> 
     pending_header: int | None = None
     subrows: list[int] = []
     shift = 0  # how far the rows since the last numbered text row were moved
-    inherited: dict[str, tuple[str, int, int]] = {}
+    inherited: dict[str, tuple[str, Source]] = {}  # duty chain value → text and its cell
     for r in rows:
         cols_here = grid.row_cols(r)
         top = heads.get(r)
@@ -231,7 +215,7 @@ def _read_matrix(cur: Cursor, header: int, heads: dict[int, dict[str, int]]) -> 
 
 
 def _continue_duty(cur: Cursor, r: int, cell: tuple[Any, int],
-                   inherited: dict[str, tuple[str, int, int]]) -> None:
+                   inherited: dict[str, tuple[str, Source]]) -> None:
     """A line of the merged 部门职责 cell printed beside a later row: it is appended to
     that duty, in every row the merged cell spans. The 部门职责 is the merged column that
     spans such rows: a numberless row may start its own 职责目标 or 绩效指标 (both happen
@@ -240,19 +224,18 @@ def _continue_duty(cur: Cursor, r: int, cell: tuple[Any, int],
     if "duty" not in inherited:
         cur.reject(r, c, "职责序号列中的文字无法确定所属栏目（可能来自合并单元格）")
         return
-    text, rr, cc = inherited["duty"]
+    text, source = inherited["duty"]
     joined = f"{text}\n{L.clean_text(value)}"
-    at = a1(rr, cc)
     for i, ind in enumerate(cur.form.indicators):
         src = cur.form.sources.get(f"indicators[{i}].duty")
-        if src is not None and src.cell == at and ind.duty == text:
+        if src is not None and src.cell == source.cell and ind.duty == text:
             ind.duty = joined
-    inherited["duty"] = (joined, rr, cc)
+    inherited["duty"] = (joined, source)
     cur.use(r, c)
 
 
 def _add_indicator(cur: Cursor, r: int, placed: dict[str, tuple[Any, int]],
-                   inherited: dict[str, tuple[str, int, int]]) -> None:
+                   inherited: dict[str, tuple[str, Source]]) -> None:
     grid, form = cur.grid, cur.form
     for name, (v, _) in placed.items():
         if name not in _INHERIT and not is_blank(v):
@@ -282,15 +265,15 @@ def _add_indicator(cur: Cursor, r: int, placed: dict[str, tuple[Any, int]],
         value, c = placed.get(name, (None, 0))
         path = f"indicators[{i}].{name}"
         if name in own:
-            rr = name_row if name == "name" else r
-            setattr(ind, name, cur.take(path, rr, c))
-            inherited[name] = (getattr(ind, name), rr, c)
+            text = cur.take(path, name_row if name == "name" else r, c)
+            setattr(ind, name, text)
+            inherited[name] = (text, form.sources[path])
             for deeper in _CHAIN[depth + 1:]:
                 inherited.pop(deeper, None)
         elif name in inherited and (name != "name" or grid.ragged):
-            text, rr, cc = inherited[name]
+            # the rows of a merged cell share its value and its Source
+            text, form.sources[path] = inherited[name]
             setattr(ind, name, text)
-            cur.source(path, rr, cc, grid.get(rr, cc))
         elif c:
             cur.source(path, r, c, None)
     prefix = f"indicators[{i}]."
