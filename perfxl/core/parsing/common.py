@@ -180,15 +180,14 @@ def rows_with_text(grid: Grid, pred: Callable[[str], Any]) -> list[int]:
     # Every row of a table may repeat its header, but most cells are texts of the form's
     # own: this spares asking each cell whether it is a header label.
     cells = grid.cells
-    wanted = {v for v in {v for v in cells.values() if type(v) is str} if pred(v)}
-    rows = set()
-    for (r, _), v in cells.items():
-        if type(v) is str:
-            if v in wanted:
-                rows.add(r)
-        elif type(v) not in (int, float, bool):  # a number's key is empty
-            rows.add(r)
-    return sorted(rows)
+    try:
+        distinct = set(cells.values())
+    except TypeError:  # an unhashable value
+        return grid.rows()
+    wanted = {v for v in distinct
+              if (pred(v) if type(v) is str else type(v) not in (int, float, bool))}
+    # (a value equal to a wanted one, 1 == Decimal(1), only adds a row to look at)
+    return sorted({r for (r, _), v in cells.items() if v in wanted})
 
 
 def is_footer(value: Any) -> bool:
