@@ -46,7 +46,10 @@ def _shape(grids):
 
 def _direct(path: Path, typed_only: bool):
     parts = check_workbook(path)
-    return sheet_xml.workbook_grids(parts, parts.names, typed_only)
+    grids, sheets, dropped = sheet_xml.workbook_grids(parts, parts.names, typed_only)
+    assert sheets == _sheet_xml(parts)
+    assert list(sheets) == [g.sheet for g in grids]
+    return grids, dropped
 
 
 def assert_same(path: Path, *, supported: bool = True) -> None:

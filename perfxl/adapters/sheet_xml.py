@@ -131,11 +131,23 @@ def _may_be_date(code: bytes) -> bool:
     return bool(_DATE_LETTERS.search(raw) or _DATE_LETTERS.search(unescape(raw)))
 
 
+_STYLES: dict[bytes, tuple[set[int], int]] = {}  # forms of one template share their styles
+
+
 def date_styles(xml: bytes | None) -> tuple[set[int], int]:
     """Indexes of the cell formats (``s``) whose number format may show a date or a time,
     and how many cell formats there are."""
     if not xml:
         return set(), 0
+    known = _STYLES.get(xml)
+    if known is None:
+        known = _date_styles(xml)
+        if len(_STYLES) < 64:
+            _STYLES[xml] = known
+    return known
+
+
+def _date_styles(xml: bytes) -> tuple[set[int], int]:
     _check_markup(xml, b"styleSheet")
     custom = {}
     for attrs in _NUMFMT.findall(xml):
@@ -439,9 +451,12 @@ def merged_ranges(xml: bytes) -> list[MergedRange]:
 
 
 def workbook_grids(parts: dict[str, bytes], names: list[str] | None, typed_only: bool
-                   ) -> tuple[list[Grid], dict[str, set[tuple[int, int]]]]:
-    """Every sheet's Grid and (title → formula cells). Raises Unsupported."""
+                   ) -> tuple[list[Grid], dict[str, bytes], dict[str, set[tuple[int, int]]]]:
+    """Every sheet's Grid, (title → sheet XML) and (title → formula cells). Raises
+    Unsupported."""
     sheets = workbook_sheets(parts, names)
+    if len({title for title, _ in sheets}) != len(sheets):
+        raise Unsupported("two sheets of one name")  # calamine would read the first twice
     lower = {n.lower(): n for n in names}
     for name in ("xl/styles.xml", "xl/sharedStrings.xml"):
         if lower.get(name.lower(), name) != name:
@@ -453,4 +468,4 @@ def workbook_grids(parts: dict[str, bytes], names: list[str] | None, typed_only:
         grids.append(grid)
         if f:
             formulas[title] = f
-    return grids, formulas
+    return grids, {title: parts[part] for title, part in sheets}, formulas

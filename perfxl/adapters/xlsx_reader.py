@@ -132,17 +132,14 @@ def _load(path, engine: str, typed_only: bool, parts: dict[str, bytes] | None = 
     name = str(path)
     if parts is None:
         parts = check_workbook(path)
-    sheets = _sheet_xml(parts)
-    grids = None
-    dropped = None
     if engine == "auto":
         try:
-            grids, dropped = workbook_grids(parts, getattr(parts, "names", None), typed_only)
-        except Exception:  # noqa: BLE001 — whatever it does not reproduce, calamine reads
-            grids = None
-        if grids is not None and all(g.sheet in sheets for g in grids):
+            grids, sheets, dropped = workbook_grids(parts, getattr(parts, "names", None), typed_only)
             return grids, sheets, dropped if typed_only else {}
-        grids = None
+        except Exception:  # noqa: BLE001 — whatever it does not reproduce, calamine reads
+            pass
+    sheets = _sheet_xml(parts)
+    grids = None
     if engine in ("auto", "calamine"):
         try:
             grids = _calamine_grids(path)
