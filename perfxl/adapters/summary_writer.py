@@ -515,7 +515,9 @@ class RowRenderer:
     characters).
     """
 
-    CACHE_LIMIT = 200_000  # cached cell XML, bounded for long runs
+    # Cached cell XML, bounded: most texts of a form are its own (~150 per form miss),
+    # the ones that repeat come back within a file or two after the cache is cleared.
+    CACHE_LIMIT = 20_000
 
     def __init__(self) -> None:
         self._opens = {
