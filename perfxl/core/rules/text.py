@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 from perfxl.core.rules.context import TEXT_FIELDS, Context, text
@@ -17,50 +18,47 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*年)")
 _BASE_WORDS = ("较", "比", "同比", "相比", "对比", "自", "从", "截至", "以来", "基期")
 
 
-def text_cells(ctx: Context, forward_only: bool = False) -> list[tuple[str, str]]:
-    """(path, text) of every free-text cell. ``forward_only`` leaves out reference values
-    and notes, which legitimately talk about past years."""
-    every, forward = ctx.shared("text_cells", lambda: _text_cells(ctx))
-    return forward if forward_only else every
+def text_cells(ctx: Context, forward_only: bool = False, containing: str = "") -> Iterator[tuple[str, str]]:
+    """(path, text) of every free-text cell whose text holds ``containing``.
+    ``forward_only`` leaves out reference values and notes, which legitimately talk about
+    past years."""
+    form = ctx.form
+    for path in ("department", "overall_goal", "other_tasks") if forward_only else _FORM_TEXT:
+        value = text(getattr(form, path, ""))
+        if value and containing in value:
+            yield path, value
+    for i, task in ctx.tasks():
+        for attr in ("name", "content", "goal"):
+            value = text(getattr(task, attr, ""))
+            if value and containing in value:
+                yield f"tasks[{i}].{attr}", value
+    attrs = _INDICATOR_FORWARD if forward_only else _INDICATOR_TEXT
+    for row in ctx.rows:
+        texts = row.texts
+        for attr in attrs:
+            value = texts[attr]
+            if value and containing in value:
+                yield row.path(attr), value
+
+
+def _all_text(ctx: Context) -> str:
+    """The text of every text cell and maybe more (each row's every field), joined by
+    newlines, which no normalised text holds: for one search instead of one per cell."""
+    form = ctx.form
+    parts = [text(getattr(form, path, "")) for path in _FORM_TEXT]
+    parts += [text(getattr(task, attr, "")) for _, task in ctx.tasks() for attr in ("name", "content", "goal")]
+    parts += chain.from_iterable(row.texts.values() for row in ctx.rows)
+    return "\n".join(parts)
 
 
 # 年度标准值 is this year's standard; 规划值, sources and 历史值 may cite the past.
 _REFERENCES = (("standard", "plan_value", False), ("standard", "value", True),
                ("standard", "source", False), ("history", "avg3", False),
                ("history", "last_year", False), ("history", "source", False))
-
-
-def _text_cells(ctx: Context) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """Every free-text cell and the forward-looking ones, read once per form."""
-    every: list[tuple[str, str]] = []
-    forward: list[tuple[str, str]] = []
-    form = ctx.form
-    for path in ("title", "department", "overall_goal", "other_tasks"):
-        value = text(getattr(form, path, ""))
-        if value:
-            every.append((path, value))
-            if path != "title":
-                forward.append((path, value))
-    for i, task in ctx.tasks():
-        for attr in ("name", "content", "goal"):
-            value = text(getattr(task, attr, ""))
-            if value:
-                every.append((f"tasks[{i}].{attr}", value))
-                forward.append(every[-1])
-    for row in ctx.rows:
-        texts = row.texts
-        prefix = row.path("")
-        for attr, ahead in _INDICATOR_TEXT_FORWARD:
-            value = texts[attr]
-            if value:
-                every.append((prefix + attr, value))
-                if ahead:
-                    forward.append(every[-1])
-    return every, forward
-
-
-_INDICATOR_TEXT_FORWARD = tuple((a, a not in ("note", "project")) for a in TEXT_FIELDS) + tuple(
-    (f"{group}.{attr}", forward) for group, attr, forward in _REFERENCES)
+_FORM_TEXT = ("title", "department", "overall_goal", "other_tasks")
+_INDICATOR_TEXT = TEXT_FIELDS + tuple(f"{group}.{attr}" for group, attr, _ in _REFERENCES)
+_INDICATOR_FORWARD = tuple(a for a in TEXT_FIELDS if a not in ("note", "project")) + tuple(
+    f"{group}.{attr}" for group, attr, forward in _REFERENCES if forward)
 
 
 @register(
@@ -77,11 +75,10 @@ _INDICATOR_TEXT_FORWARD = tuple((a, a not in ("note", "project")) for a in TEXT_
 def placeholder(ctx: Context) -> Iterator[Hit]:
     patterns = [re.compile(p) for p in ctx.config.placeholder_patterns]
     any_pattern = _any_of(tuple(ctx.config.placeholder_patterns))
-    cells = text_cells(ctx)
     if any_pattern is not None and _context_free(tuple(ctx.config.placeholder_patterns)) \
-            and any_pattern.search("\n".join(value for _, value in cells)) is None:
-        return  # nearly every form: one search instead of one per cell
-    for path, value in cells:
+            and any_pattern.search(_all_text(ctx)) is None:
+        return  # nearly every form
+    for path, value in text_cells(ctx):
         if any_pattern is not None and any_pattern.search(value) is None:
             continue  # no pattern matches anywhere: nothing to collect
         found = [m.group(0) for p in patterns for m in p.finditer(value)]
@@ -137,10 +134,16 @@ def _short(s: str, n: int = 30) -> str:
 
 
 def _target_cells(ctx: Context) -> Iterator[tuple[str, str]]:
-    for path, value in text_cells(ctx, forward_only=True):
-        if path.endswith((".annual_value", ".period_value")) or (
-                path.startswith("tasks[") and path.endswith(".goal")):
-            yield path, value
+    """The forward-looking text cells that state targets: task goals and indicator values."""
+    for i, task in ctx.tasks():
+        value = text(getattr(task, "goal", ""))
+        if value:
+            yield f"tasks[{i}].goal", value
+    for row in ctx.rows:
+        for attr in ("annual_value", "period_value"):
+            value = row.texts[attr]
+            if value:
+                yield row.path(attr), value
 
 
 @register(
@@ -203,7 +206,7 @@ def stale_year(ctx: Context) -> Iterator[Hit]:
     year = ctx.year
     if year is None:
         return
-    for path, value in text_cells(ctx, forward_only=True):
+    for path, value in text_cells(ctx, forward_only=True, containing="年"):  # stale_years needs it
         years = stale_years(value, year, ctx.config.stale_year_gap)
         if years:
             yield Hit(path, {"text": _short(value), "years": "、".join(f"{y}年" for y in years),
