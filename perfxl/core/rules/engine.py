@@ -21,7 +21,9 @@ def check_form(form: Form, config: RuleConfig | None = None) -> list[Finding]:
     """All findings for one form, in a stable order (sheet, row, column, rule)."""
     config = config or RuleConfig()
     ctx = Context(form, config)
-    findings: set[Finding] = set()
+    # Findings as tuples of their fields until sorted: the same equality, the same hash
+    # (so the same order among equal keys) and hashed in C.
+    findings: set[tuple[str, str, str, str, str, str]] = set()
     file = str(form.file or "")
     sources = form.sources if isinstance(form.sources, dict) else {}
     cells: dict[str, tuple[str, str]] = {}  # path → (sheet, cell): rules hit the same paths
@@ -33,11 +35,12 @@ def check_form(form: Form, config: RuleConfig | None = None) -> list[Finding]:
             where = cells.get(hit.path)
             if where is None:
                 where = cells[hit.path] = _cell(form, sources, hit.path)
-            findings.add(Finding(file, where[0], where[1], rule.code, severity,
-                                 rule.format(hit.values)))
+            findings.add((file, where[0], where[1], rule.code, severity, rule.format(hit.values)))
     # The sheet order only decides between findings on different sheets.
-    order = _sheet_order(form) if len({f.sheet for f in findings}) > 1 else {}
-    return sorted(findings, key=lambda f: _sort_key(f, order))
+    order = _sheet_order(form) if len({f[1] for f in findings}) > 1 else {}
+    last = len(order)
+    return [Finding(*f) for f in sorted(findings, key=lambda f: (
+        order.get(f[1], last), f[1], cell_position(f[2]), f[3], f[5]))]
 
 
 def _cell(form: Form, sources: dict[str, Source], path: str) -> tuple[str, str]:
@@ -109,7 +112,3 @@ def _sheet_order(form: Form) -> dict[str, int]:
     for src in sources.values():
         order.setdefault(src.sheet, len(order))
     return order
-
-
-def _sort_key(f: Finding, order: dict[str, int]) -> tuple:
-    return (order.get(f.sheet, len(order)), f.sheet, cell_position(f.cell), f.rule, f.message)

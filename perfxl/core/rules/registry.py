@@ -50,7 +50,10 @@ class Rule:
         return GROUPS.get(self.code[:3], "")
 
     def format(self, values: dict[str, Any]) -> str:
-        return self.message.format_map(_Blank(values))
+        try:
+            return self.message.format_map(values)
+        except KeyError:  # rare: copy the values only then
+            return self.message.format_map(_Blank(values))
 
 
 class _Blank(dict):
