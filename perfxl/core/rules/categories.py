@@ -73,7 +73,8 @@ def _unknown_detail(cat: Category, ctx: Context, level: str) -> str:
 
 
 def shifted_row(row: Row, ctx: Context) -> bool:
-    return ctx.guangdong and _shifted(row, ctx.config.framework)
+    return ctx.guangdong and row.index in ctx.shared("shifted_rows", lambda: {
+        r.index for r in ctx.rows if _shifted(r, ctx.config.framework)})
 
 
 def effective_level1(row: Row, ctx: Context) -> str:

@@ -127,7 +127,7 @@ class Context:
             value = self._shared[key] = compute()
             return value
 
-    @property
+    @cached_property
     def guangdong(self) -> bool:
         return self.form.layout != "shandong"
 

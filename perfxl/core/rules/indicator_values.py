@@ -165,12 +165,15 @@ def approximate_value(ctx: Context) -> Iterator[Hit]:
 
 
 _TITLE = re.compile(r"《[^》]*》|〔[^〕]*〕|\[[^\]]*\]")
+_DIGIT = re.compile(r"\d")
 
 
 def value_in_name(name: str) -> Target | None:
     """The quantity written inside an indicator name, if any (years and titles aside)."""
-    s = _TITLE.sub("", normalize(name))
-    t = parse_target(s)
+    s = normalize(name)
+    if not _DIGIT.search(s):
+        return None  # most names: no number, so no quantity
+    t = parse_target(_TITLE.sub("", s))
     if not t.quantitative or not t.unit or t.unit.startswith("/"):
         return None
     return t
