@@ -321,6 +321,12 @@ _parse_target_str = functools.lru_cache(maxsize=1 << 14)(_parse_target)
 _SIMPLE = re.compile(r"([≥≤=><≈]?)(\d+(?:\.\d+)?)([万亿](?=元))?([^\s\d万亿千年][^\s\d]*)")
 
 
+@functools.lru_cache(maxsize=1024)
+def _whole_unit(rest: str) -> bool:
+    """Whether _unit_at reads all of ``rest`` as the unit (cached: values repeat units)."""
+    return _unit_at(rest, 0) == rest
+
+
 def _simple_target(raw: Any, s: str) -> Target | None:
     """What _parse_text gives for a text of that shape whose rest is exactly the unit it
     reads there, in a fraction of the time; None for any other text. For such a text the
@@ -330,7 +336,7 @@ def _simple_target(raw: Any, s: str) -> Target | None:
     if m is None:
         return None
     operator, num, mult, unit = m.groups()
-    if _unit_at(s, m.start(4)) != unit or (mult and not unit.startswith("元")):
+    if not _whole_unit(unit) or (mult and not unit.startswith("元")):
         return None
     number = float(num)
     notes = ("approx",) if operator == "≈" else ()
