@@ -81,7 +81,8 @@ class Texts(dict):
         for group, keys in _REFERENCE_KEYS:
             obj = getattr(indicator, group, None)
             for attr, key in keys:
-                self[key] = text(getattr(obj, attr, "")) if obj is not None else ""
+                raw = getattr(obj, attr, "") if obj is not None else ""
+                self[key] = (raw and _normalized(raw)) if raw.__class__ is str else text(raw)
 
     def __missing__(self, attr: str) -> str:  # any other field, e.g. duty_no
         group, _, name = attr.rpartition(".")
@@ -100,11 +101,7 @@ class Row:
     level2: str
     eff_level1: str  # effective, after inheriting from the rows above
     eff_level2: str
-    texts: Texts = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
-
-    def __post_init__(self) -> None:
-        if self.texts is None:
-            object.__setattr__(self, "texts", Texts(self.indicator))
+    texts: Texts = field(compare=False, repr=False)
 
     def path(self, attr: str) -> str:
         return f"indicators[{self.index}].{attr}"
