@@ -523,3 +523,15 @@ def test_cli_refuses_bad_output(forms_dir, tmp_path):
     proc = _run_cli(str(d), "-o", str(tmp_path / "dir.xlsx"), "--jobs", "1")
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 2 and "文件夹" in err.decode() and "内部错误" not in err.decode()
+
+
+def test_link_targets_follow_the_working_folder(tmp_path, monkeypatch):
+    # The add-in's process lives on: the same relative output name in another folder
+    # must not reuse the first folder's links.
+    from perfxl.adapters.summary_writer import link_target
+
+    for name in ("一", "二"):
+        (tmp_path / name).mkdir()
+        monkeypatch.chdir(tmp_path / name)
+        form = tmp_path / name / "表.xlsx"
+        assert link_target(str(form), Path("汇总.xlsx")) == "表.xlsx"

@@ -214,7 +214,7 @@ def link_target(path: str, output: Path) -> str | None:
     already writes the way Excel does (``file:///C:\\…``)."""
     target = Path(path).resolve()
     try:
-        rel = os.path.relpath(target, _folder(output))
+        rel = os.path.relpath(target, _folder(Path(os.path.abspath(output))))
     except ValueError:  # another drive on Windows
         rel = ""
     if rel and rel != os.pardir and not rel.startswith(os.pardir + os.sep):
@@ -227,6 +227,8 @@ def link_target(path: str, output: Path) -> str | None:
 @lru_cache(maxsize=8)
 def _folder(output: Path) -> Path:
     # Resolved once per summary, not once per row (it walks the path with syscalls).
+    # Callers pass an absolute path: in the add-in's long-lived process the working
+    # folder can change between two summaries named by the same relative path.
     return output.resolve().parent
 
 
