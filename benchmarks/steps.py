@@ -71,8 +71,10 @@ def step_times(paths: list[Path]) -> dict[str, float]:
         t1 = clock()
         grids = xr._load(p, "auto", typed_only=True, parts=parts)[0]
         t2 = clock()
-        grid = max(grids, key=lambda g: max(detect.scores(g).values(), default=0))
-        form = parse_grid(grid, detect.layout_from_scores(detect.scores(grid))).form
+        scored = [(max(sc.values(), default=0), detect.layout_from_scores(sc), g)
+                  for g in grids for sc in (detect.scores(g),)]
+        _best, layout, grid = max(scored, key=lambda t: t[0])
+        form = parse_grid(grid, layout).form
         t3 = clock()
         findings = check_form(form, config)
         t4 = clock()
