@@ -269,6 +269,7 @@ DECLINED = {
                  '<x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>pre</x:t></x:is></x:c></x:row>'
                  '</x:sheetData></x:worksheet>', None),
     "closing_tag_with_space": (_row('<c r="A1"><v>1</v></c >'), None),
+    "cell_without_attributes": ('<row r="1"><c ><v>1</v></c></row>', None),
 }
 
 

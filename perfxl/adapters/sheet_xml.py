@@ -142,7 +142,7 @@ def date_styles(xml: bytes | None) -> tuple[set[int], int]:
     known = _STYLES.get(xml)
     if known is None:
         known = _date_styles(xml)
-        if len(_STYLES) < 64:
+        if len(_STYLES) < 64 and len(xml) < 1 << 18:
             _STYLES[xml] = known
     return known
 
@@ -253,6 +253,7 @@ _CACHE_MAX = 50_000
 # headers, 一级/二级 indicators, common values): ~60 % of the cells of generated forms.
 _SEEN: dict[bytes, tuple[tuple[int, int], str]] = {}
 _SEEN_MAX = 20_000
+_SEEN_CELL = 256  # bytes of cell XML
 
 
 def _ref(ref: bytes) -> tuple[int, int]:
@@ -395,7 +396,7 @@ def sheet_grid(title: str, xml: bytes, book: _Book, typed_only: bool
             cells[rc] = value
             continue
         head, closed, content = cell.partition(b">")
-        if not found or not closed or head[-1] == 47:  # "/": no cell with content
+        if not found or not closed or head[-1:] == b"/":  # no cell with content
             raise Unsupported("cell")
         name, _, rest = head.partition(b'"')
         ref, _, tail = rest.partition(b'"')
@@ -415,7 +416,9 @@ def sheet_grid(title: str, xml: bytes, book: _Book, typed_only: bool
                 if "<" not in plain and "&" not in plain and "\r" not in plain \
                         and "_x" not in plain and plain == plain.strip(_XML_SPACE):
                     value = plain
-                    if plain and len(seen) < _SEEN_MAX:
+                    # Worth keeping are the short texts forms repeat (labels, units); a
+                    # bound on size keeps the long-lived add-in process small too.
+                    if plain and len(cell) <= _SEEN_CELL and len(seen) < _SEEN_MAX:
                         seen[cell] = (rc, plain)
         elif content[:3] == b"<v>" and content[-4:] == b"</v>" and len(content) > 7:
             if t == b"" or t == b"n":
@@ -463,9 +466,12 @@ def workbook_grids(parts: dict[str, bytes], names: list[str] | None, typed_only:
             raise Unsupported(f"{name} spelled otherwise")  # calamine finds it all the same
     book = _Book(parts.get("xl/sharedStrings.xml"), parts.get("xl/styles.xml"))
     grids, formulas = [], {}
-    for title, part in sheets:
-        grid, f = sheet_grid(title, parts[part], book, typed_only)
-        grids.append(grid)
-        if f:
-            formulas[title] = f
+    try:
+        for title, part in sheets:
+            grid, f = sheet_grid(title, parts[part], book, typed_only)
+            grids.append(grid)
+            if f:
+                formulas[title] = f
+    except UnicodeDecodeError as exc:  # calamine says what is wrong with the file
+        raise Unsupported("not UTF-8") from exc
     return grids, {title: parts[part] for title, part in sheets}, formulas

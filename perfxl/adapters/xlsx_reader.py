@@ -136,7 +136,10 @@ def _load(path, engine: str, typed_only: bool, parts: dict[str, bytes] | None = 
         try:
             grids, sheets, dropped = workbook_grids(parts, getattr(parts, "names", None), typed_only)
             return grids, sheets, dropped if typed_only else {}
-        except Exception:  # noqa: BLE001 — whatever it does not reproduce, calamine reads
+        except Exception:  # noqa: BLE001 — Unsupported: what it does not reproduce exactly,
+            # calamine reads; anything else would be a bug of ours, which must not cost the
+            # user the file (tests/test_sheet_xml.py calls workbook_grids directly, so it
+            # shows there).
             pass
     sheets = _sheet_xml(parts)
     grids = None
