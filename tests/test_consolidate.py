@@ -535,3 +535,45 @@ def test_link_targets_follow_the_working_folder(tmp_path, monkeypatch):
         monkeypatch.chdir(tmp_path / name)
         form = tmp_path / name / "表.xlsx"
         assert link_target(str(form), Path("汇总.xlsx")) == "表.xlsx"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that takes any bytes as a name")
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_file_named_in_gbk(tmp_path, jobs):
+    # A zip of returns made on Chinese Windows, unpacked on Linux: the names are GBK bytes,
+    # which Python hands over with surrogate escapes. The run used to stop on them.
+    src = tmp_path / "in"
+    src.mkdir()
+    write_gd(src / "a.xlsx", gd_form("好局"))
+    gbk = os.path.join(os.fsencode(src), "惠州市教育局.xlsx".encode("gbk"))
+    shutil.copy(src / "a.xlsx", gbk)
+    out = tmp_path / "汇总.xlsx"
+    res = consolidate([src], out, jobs=jobs)
+    assert sorted(s.display for s in res.summaries) == ["in/a.xlsx", "in/惠州市教育局.xlsx"]
+    assert all(s.status != UNREADABLE for s in res.summaries)
+    with zipfile.ZipFile(out) as zf:
+        rels = zf.read("xl/worksheets/_rels/sheet1.xml.rels").decode()
+    # The link holds the file's own bytes, escaped, so it still opens that file.
+    assert "in/%BB%DD%D6%DD" in rels
+
+
+def test_a_file_whose_rows_cannot_be_written_is_listed(tmp_path, monkeypatch):
+    from perfxl.adapters.summary_writer import RowRenderer
+
+    src = tmp_path / "in"
+    src.mkdir()
+    write_gd(src / "a.xlsx", gd_form("甲局"))
+    write_gd(src / "b.xlsx", gd_form("乙局"))
+    real = RowRenderer.render
+
+    def render(self, kind, rows):
+        if kind == "indicators" and any("乙局" in map(str, row) for row in rows):
+            raise ValueError("boom")
+        return real(self, kind, rows)
+
+    monkeypatch.setattr(RowRenderer, "render", render)
+    res = consolidate([src], tmp_path / "汇总.xlsx", jobs=1)
+    by_name = {s.display: s for s in res.summaries}
+    assert by_name["in/a.xlsx"].status != UNREADABLE
+    assert by_name["in/b.xlsx"].status == UNREADABLE
+    assert "生成明细时出错（ValueError）" in by_name["in/b.xlsx"].reason

@@ -85,7 +85,7 @@ def discover(inputs: Iterable[str | os.PathLike[str]],
         if key in skip or key in seen:
             return
         seen.add(key)
-        out.append(Source(str(path), display))
+        out.append(Source(str(path), readable_name(display)))
 
     for item in inputs:
         p = Path(item)
@@ -105,6 +105,21 @@ def discover(inputs: Iterable[str | os.PathLike[str]],
         else:
             raise FileNotFoundError(str(item))
     return out
+
+
+def readable_name(name: str) -> str:
+    """A file name as people read it. A name the file system's encoding cannot decode (a
+    Chinese Windows name in GBK, unzipped on Linux) arrives with surrogate escapes, which
+    no workbook can hold: its bytes are read as GB 18030, else as UTF-8 with U+FFFD."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        raw = name.encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "replace")
 
 
 def _key(path: str | os.PathLike[str]) -> str:
@@ -131,6 +146,20 @@ def render(result: FileResult, renderer: RowRenderer) -> Rendered:
         if data:
             rows[kind] = (len(data), renderer.render(kind, data))
     return Rendered(result.summary, rows, dict(Counter(row[4] for row in result.findings)))
+
+
+def process_and_render(path: str, display: str, config: RuleConfig,
+                       renderer: RowRenderer) -> Rendered:
+    """``process_file`` and its rows rendered. Never raises either: a file whose rows cannot
+    be written is listed as 无法读取 with the reason, like any other."""
+    try:
+        return render(process_file(path, display, config), renderer)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as exc:  # noqa: BLE001
+        return render(summarize(path, display, None, framework=config.framework,
+                                tolerance=config.amount_tolerance,
+                                read_error=f"生成明细时出错（{type(exc).__name__}）"), renderer)
 
 
 def process_file(path: str, display: str, config: RuleConfig) -> FileResult:
@@ -182,7 +211,7 @@ def _worker(conn: Connection, config: RuleConfig) -> None:
             if msg is None:
                 return
             idx, path, display = msg
-            conn.send((idx, render(process_file(path, display, config), renderer)))
+            conn.send((idx, process_and_render(path, display, config, renderer)))
     except (EOFError, KeyboardInterrupt, BrokenPipeError):
         return
 
@@ -204,7 +233,7 @@ def run_files(sources: list[Source], config: RuleConfig, jobs: int,
     renderer = RowRenderer()  # for the files done in this process
     if jobs <= 1 or len(sources) <= 1:
         for i, src in enumerate(sources):
-            yield i, render(process_file(src.path, src.display, config), renderer)
+            yield i, process_and_render(src.path, src.display, config, renderer)
         return
 
     def failure(src: Source, reason: str) -> Rendered:

@@ -238,7 +238,12 @@ def _escape_uri(path: str) -> str:
     # which would otherwise read as a Windows separator.
     for ch in '%"<>[]^`{}#\\ ':
         path = path.replace(ch, f"%{ord(ch):02X}")
-    return path
+    # A byte the file system's encoding could not decode (surrogate escape U+DC80–U+DCFF)
+    # is put back as that byte, escaped: the link still opens the file.
+    return _UNDECODED.sub(lambda m: f"%{ord(m.group()) - 0xDC00:02X}", path)
+
+
+_UNDECODED = re.compile("[\udc80-\udcff]")
 
 
 def _write_link(ws, r: int, c: int, path: str, display: str, output: Path, fmt,
