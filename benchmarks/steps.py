@@ -103,16 +103,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--digest", type=Path, metavar="FILE")
     args = ap.parse_args(argv)
 
-    work = args.keep or Path(tempfile.mkdtemp(prefix="perfxl-steps-"))
-    paths = forms(work / "template", args.n)
-    total = step_times(paths)
-    per = {k: v * 1000 / len(paths) for k, v in total.items()}
-    print(" ".join(f"{k}={v:.2f}" for k, v in per.items()),
-          f"total={sum(per.values()):.2f} CPU ms/form ({len(paths)} forms)")
-    if args.digest:
-        corpus = paths + forms(work / "simple", 100, simple=True) + sorted((ROOT / "examples").glob("*.xlsx"))
-        digest(corpus, args.digest)
-        print(f"digest of {len(corpus)} files: {args.digest}")
+    with tempfile.TemporaryDirectory(prefix="perfxl-steps-") as scratch:
+        work = args.keep or Path(scratch)
+        paths = forms(work / "template", args.n)
+        total = step_times(paths)
+        per = {k: v * 1000 / len(paths) for k, v in total.items()}
+        print(" ".join(f"{k}={v:.2f}" for k, v in per.items()),
+              f"total={sum(per.values()):.2f} CPU ms/form ({len(paths)} forms)")
+        if args.digest:
+            corpus = (paths + forms(work / "simple", 100, simple=True)
+                      + sorted((ROOT / "examples").glob("*.xlsx")))
+            digest(corpus, args.digest)
+            print(f"digest of {len(corpus)} files: {args.digest}")
     return 0
 
 
