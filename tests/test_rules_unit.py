@@ -398,3 +398,14 @@ def test_target_below_reference():
     assert "PX603" not in codes(sd([scaled]))
     units = Indicator(name="x", annual_value="≥15场", history=History(last_year="21%"))
     assert "PX603" not in codes(sd([units]))
+
+
+@pytest.mark.parametrize("pattern", ["^待填$", r"\bTBD\b", "(?<!已)待定$"])
+def test_placeholder_patterns_that_depend_on_their_surroundings(pattern):
+    # PX501 clears a whole form with one search only for patterns whose matches cannot
+    # depend on the text around them; anchored and look-around patterns go cell by cell.
+    config = RuleConfig.from_dict({"placeholder-patterns": [pattern]})
+    hit = {"^待填$": "待填", r"\bTBD\b": "TBD", "(?<!已)待定$": "时间待定"}[pattern]
+    assert "PX501" in codes(gd(FULL_2015, overall_goal=hit), config)
+    miss = {"^待填$": "目标：待填", r"\bTBD\b": "TBDX", "(?<!已)待定$": "时间已待定"}[pattern]
+    assert "PX501" not in codes(gd(FULL_2015, overall_goal=miss), config)

@@ -177,7 +177,7 @@ def _indicator_columns(grid: Grid, row: int, cols: dict[str, int], side: int
         return cols, 0
     aligned = _aligned(grid, row, cols)
     extra = min(aligned.values()) - min(cols.values())
-    if extra or not grid.ragged:
+    if extra:
         return aligned, extra
     first = grid.get(row, min(cols.values()))
     if L.key(first) in L.INDICATORS_BLOCK or (side and is_blank(first)):

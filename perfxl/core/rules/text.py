@@ -159,21 +159,15 @@ def _target_cells(ctx: Context) -> Iterator[tuple[str, str]]:
 )
 def vague_target(ctx: Context) -> Iterator[Hit]:
     phrases = tuple(p for p in ctx.config.vague_phrases if p)
-    any_phrase = _phrases(phrases)
+    any_phrase = _any_of(tuple(map(re.escape, phrases)))
     for path, value in _target_cells(ctx):
-        if any_phrase.search(value) is None:
+        if any_phrase is not None and any_phrase.search(value) is None:
             continue  # most targets hold none of them
         found = [p for p in phrases if p in value]
         if "左右" in found and not path.startswith("tasks[") and "approx" in parse_target(value).notes:
             found.remove("左右")  # PX407 already reports the approximate value
         if found:
             yield Hit(path, {"text": _short(value), "found": "、".join(found)})
-
-
-@lru_cache(maxsize=64)
-def _phrases(phrases: tuple[str, ...]) -> re.Pattern:
-    """Matches wherever one of ``phrases`` occurs (never, when there are none)."""
-    return re.compile("|".join(map(re.escape, phrases)) if phrases else "(?!)")
 
 
 def stale_years(value: str, year: int, gap: int) -> list[int]:
