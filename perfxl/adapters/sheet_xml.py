@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from perfxl.core.grid import Grid, MergedRange
+from perfxl.core.grid import Grid, MergedRange, col_number
 
 
 class Unsupported(Exception):
@@ -178,7 +178,7 @@ _SHEET = re.compile(rb"<sheet\b([^>]*)>")
 _RELATIONSHIP = re.compile(rb"<Relationship\b([^>]*)>")
 _ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']*)""")
 _STATES = (None, b"visible", b"hidden", b"veryHidden")
-_FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
+FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
 
 
 def _check_markup(xml: bytes, root: bytes) -> None:
@@ -189,7 +189,7 @@ def _check_markup(xml: bytes, root: bytes) -> None:
     m = _ENCODING.match(xml[:200].lstrip(b"\xef\xbb\xbf"))
     if m and m.group(1).lower() not in (b"utf-8", b"utf8"):
         raise Unsupported("encoding")
-    first = _FIRST_ELEMENT.search(xml)
+    first = FIRST_ELEMENT.search(xml)
     if first is None or not xml.startswith(b"<" + root, first.start()):
         raise Unsupported("prefixed root")
     if b"<!" in xml:
@@ -260,10 +260,7 @@ def _ref(ref: bytes) -> tuple[int, int]:
     m = _REF.fullmatch(ref)
     if m is None:
         raise Unsupported("cell address")
-    col = 0
-    for ch in m.group(1):
-        col = col * 26 + ch - 64
-    rc = (int(m.group(2)), col)
+    rc = (int(m.group(2)), col_number(m.group(1).decode()))
     if len(_REFS) < _CACHE_MAX:
         _REFS[ref] = rc
     return rc

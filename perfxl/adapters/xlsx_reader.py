@@ -19,9 +19,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from perfxl.adapters.sheet_xml import Unsupported, unescape, workbook_grids
+from perfxl.adapters.sheet_xml import FIRST_ELEMENT, Unsupported, unescape, workbook_grids
 from perfxl.core.findings import FormReadError
-from perfxl.core.grid import Grid, MergedRange, a1
+from perfxl.core.grid import Grid, MergedRange, a1, col_number
 from perfxl.core.model import Form
 from perfxl.core.parsing import detect, parse_grid
 
@@ -35,7 +35,6 @@ RATIO_FLOOR = 1024 * 1024
 _CHUNK = 1 << 16
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
-_FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
 _KEEP = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/worksheets/", "xl/sharedStrings.xml",
          "xl/styles.xml")
 
@@ -123,7 +122,7 @@ def load_grids(path: str | os.PathLike[str], *, engine: str = "auto",
     return _load(path, engine, typed_only)[0]
 
 
-def _load(path, engine: str, typed_only: bool, parts: dict[str, bytes] | None = None
+def _load(path, engine: str, typed_only: bool, parts: Parts | None = None
           ) -> tuple[list[Grid], dict[str, bytes], dict[str, set[tuple[int, int]]]]:
     """The grids; each sheet's XML and (with ``typed_only``) dropped formula cells, by title.
     ``parts``: what ``check_workbook(path)`` returned, when the caller already ran it."""
@@ -134,7 +133,7 @@ def _load(path, engine: str, typed_only: bool, parts: dict[str, bytes] | None = 
         parts = check_workbook(path)
     if engine == "auto":
         try:
-            grids, sheets, dropped = workbook_grids(parts, getattr(parts, "names", None), typed_only)
+            grids, sheets, dropped = workbook_grids(parts, parts.names, typed_only)
             return grids, sheets, dropped if typed_only else {}
         except Exception:  # noqa: BLE001 — Unsupported: what it does not reproduce exactly,
             # calamine reads; anything else would be a bug of ours, which must not cost the
@@ -253,7 +252,7 @@ def _scan_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, total: i
         raise FormReadError(name, f"文件已损坏：部件 {info.filename} 无法解压"
                                   f"（{type(exc).__name__}）。") from None
     if is_xml:
-        m = _FIRST_ELEMENT.search(head)
+        m = FIRST_ELEMENT.search(head)
         prolog = head[: m.start()] if m else head
         if b"<!DOCTYPE" in prolog.upper() or b"<!ENTITY" in prolog.upper():
             raise FormReadError(name, f"文件部件 {info.filename} 含有 DTD/实体声明（可能是恶意"
@@ -332,13 +331,6 @@ def _openpyxl_grids(path, sheets: dict[str, bytes]) -> list[Grid]:
 
 
 
-def _col_number(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
 def _sheet_xml(parts: dict[str, bytes]) -> dict[str, bytes]:
     """Sheet title → worksheet XML, through the workbook relationships."""
     wb_xml = parts.get("xl/workbook.xml", b"").decode("utf-8", "replace")
@@ -370,7 +362,7 @@ _FORMULA_OPEN = re.compile(rb"<f[\s>/]")
 
 def _merged_ranges(xml: bytes) -> list[MergedRange]:
     """openpyxl's read-only mode does not expose merged cells: read <mergeCell> directly."""
-    return [MergedRange(int(r1), _col_number(c1.decode()), int(r2), _col_number(c2.decode()))
+    return [MergedRange(int(r1), col_number(c1.decode()), int(r2), col_number(c2.decode()))
             for c1, r1, c2, r2 in _MERGE.findall(xml)]
 
 
@@ -387,7 +379,7 @@ def _formula_cells(xml: bytes) -> set[tuple[int, int]]:
             continue
         if xml.find(b"</c>", m.end(), f.start()) >= 0:
             continue  # the <f> lies after this cell closed: not a cell's formula
-        out.add((int(m.group(2)), _col_number(m.group(1).decode())))
+        out.add((int(m.group(2)), col_number(m.group(1).decode())))
     return out
 
 

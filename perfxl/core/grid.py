@@ -21,6 +21,14 @@ def col_letter(col: int) -> str:
     return letters
 
 
+def col_number(letters: str) -> int:
+    """A → 1, AA → 27 (upper-case letters)."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
 @lru_cache(maxsize=65536)
 def a1(row: int, col: int) -> str:
     """The A1 address of a 1-based (row, col)."""
