@@ -157,9 +157,14 @@ def process_and_render(path: str, display: str, config: RuleConfig,
     except (KeyboardInterrupt, SystemExit):
         raise
     except Exception as exc:  # noqa: BLE001
-        return render(summarize(path, display, None, framework=config.framework,
-                                tolerance=config.amount_tolerance,
-                                read_error=f"生成明细时出错（{type(exc).__name__}）"), renderer)
+        return unreadable(path, display, f"生成明细时出错（{type(exc).__name__}）", config, renderer)
+
+
+def unreadable(path: str, display: str, reason: str, config: RuleConfig,
+               renderer: RowRenderer) -> Rendered:
+    """The rendered row of a file listed as 无法读取 for ``reason``."""
+    return render(summarize(path, display, None, read_error=reason, framework=config.framework,
+                            tolerance=config.amount_tolerance), renderer)
 
 
 def process_file(path: str, display: str, config: RuleConfig) -> FileResult:
@@ -236,11 +241,6 @@ def run_files(sources: list[Source], config: RuleConfig, jobs: int,
             yield i, process_and_render(src.path, src.display, config, renderer)
         return
 
-    def failure(src: Source, reason: str) -> Rendered:
-        return render(summarize(src.path, src.display, None, read_error=reason,
-                                framework=config.framework, tolerance=config.amount_tolerance),
-                      renderer)
-
     ctx = mp.get_context()
     todo: deque[int] = deque(range(len(sources)))
     workers: list[_Worker] = []
@@ -274,7 +274,8 @@ def run_files(sources: list[Source], config: RuleConfig, jobs: int,
         out = None
         if w.pending:
             idx = w.pending.popleft()
-            out = (idx, failure(sources[idx], reason))
+            out = (idx, unreadable(sources[idx].path, sources[idx].display, reason, config,
+                                   renderer))
             todo.extendleft(reversed(w.pending))
         if todo or any(x.pending for x in workers):
             new = spawn()
