@@ -15,7 +15,7 @@ import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
 
-from perfxl.adapters.sheet_rows import MAX_ROW
+from perfxl.adapters.excel_limits import MAX_ROW
 
 _WARNING = "Print area cannot be set to Defined name"
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"

@@ -21,6 +21,8 @@ from openpyxl.formula.tokenizer import Tokenizer
 from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 from openpyxl.worksheet.formula import ArrayFormula
 
+from perfxl.adapters.excel_limits import MAX_ROW
+
 _CELL = r"\$?[A-Za-z]{1,3}\$?\d+"
 _ROW = r"\$?\d+"
 _COL = r"\$?[A-Za-z]{1,3}"
@@ -30,12 +32,9 @@ _FUNC_RANGE = re.compile(r"^(?P<ref>(?:'(?:[^']|'')+'!|[^'!:(]+!)?" + _CELL + r"
 _PART = re.compile(r"^(?P<col>\$?[A-Za-z]{1,3})?(?P<abs>\$?)(?P<row>\d+)?$")
 
 
-# The last worksheet row: a range down to it (whole columns, as the templates' print
-# area A1:F1048576) keeps ending there, the rows pushed past it fall off as in Excel.
-MAX_ROW = 1048576
-
-
 def _shift_rows(p: int, q: int, idx: int, n: int, grow_from: int | None) -> tuple[int, int]:
+    # A range down to MAX_ROW (whole columns, as the templates' print area A1:F1048576)
+    # keeps ending there; the rows pushed past it fall off, as in Excel.
     if grow_from is not None and grow_from <= p < q == idx - 1:
         return p, q + n
     if q < idx:

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from perfxl.adapters.atomic import atomic_path
+from perfxl.adapters.excel_limits import MAX_ROW
 from perfxl.core.consolidate import (
     FINDING_HEADERS, FINDING_NUMBER_COLUMNS, INDICATOR_HEADERS, INDICATOR_NUMBER_COLUMNS,
     TASK_HEADERS, TASK_NUMBER_COLUMNS, Column, FileSummary,
@@ -67,7 +68,6 @@ STYLE_MARKS = {"text": "\x01", "amount": "\x02"}
 TOP_DEPARTMENTS = 30  # bars in the budget chart
 MAX_RULE_BARS = 30
 EXCEL_MAX_STRING = 32767
-EXCEL_MAX_ROWS = 1_048_576
 MAX_URL = 2079  # Excel's limit for a hyperlink
 LINK_PLACEHOLDER = "perfxl-link-"
 # Test hook: seconds to sleep while the temporary file is half written (kill tests).
@@ -104,7 +104,7 @@ def write_summary(output: str | os.PathLike[str], summaries: list[FileSummary],
     """
     output = Path(output)
     for kind, sheet, *_ in DETAIL_SHEETS:
-        if row_counts.get(kind, 0) + 1 > EXCEL_MAX_ROWS:
+        if row_counts.get(kind, 0) + 1 > MAX_ROW:
             raise ValueError(f"“{sheet}”共 {row_counts[kind]} 行，超过 Excel 的行数上限。")
     with tempfile.TemporaryDirectory(prefix="perfxl-summary-") as scratch:
         skeleton = Path(scratch) / "skeleton.xlsx"

@@ -7,7 +7,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from perfxl.adapters.sheet_rows import MAX_ROW  # a print area down to it is whole columns
+from perfxl.adapters.excel_limits import MAX_ROW  # a print area down to it is whole columns
 from perfxl.adapters.template import styles
 
 # How far below the indicator table a typed row still gets the 一级/二级 dropdowns.
