@@ -577,3 +577,55 @@ def test_a_file_whose_rows_cannot_be_written_is_listed(tmp_path, monkeypatch):
     assert by_name["in/a.xlsx"].status != UNREADABLE
     assert by_name["in/b.xlsx"].status == UNREADABLE
     assert "生成明细时出错（ValueError）" in by_name["in/b.xlsx"].reason
+
+
+@pytest.fixture(scope="module")
+def summary_and_form(tmp_path_factory) -> tuple[Path, Path]:
+    """A summary perfxl wrote and the form it summarises."""
+    d = tmp_path_factory.mktemp("summary")
+    (d / "in").mkdir()
+    form = write_gd(d / "in" / "a.xlsx", gd_form("甲局"))
+    out = d / "汇总.xlsx"
+    consolidate([d / "in"], out, jobs=1)
+    return out, form
+
+
+def test_a_summary_is_named_from_the_parts_the_checks_read(summary_and_form, monkeypatch):
+    from perfxl.core.rules.config import RuleConfig
+
+    summary, form = summary_and_form
+    opened = []
+    real = zipfile.ZipFile
+
+    def counting(file, mode="r", *args, **kw):
+        if mode == "r":
+            opened.append(Path(file).name)
+        return real(file, mode, *args, **kw)
+
+    monkeypatch.setattr(zipfile, "ZipFile", counting)
+    assert batch.process_file(str(summary), "汇总.xlsx", RuleConfig()).summary.read_error == batch.SUMMARY_REASON
+    assert batch.process_file(str(form), "a.xlsx", RuleConfig()).summary.department == "甲局"
+    assert opened == ["汇总.xlsx", "a.xlsx"]  # each file opened once, by the safety checks
+
+
+def test_a_summary_the_checks_refuse_is_still_named(summary_and_form, monkeypatch):
+    from perfxl.adapters import xlsx_reader
+    from perfxl.core.rules.config import RuleConfig
+
+    summary, form = summary_and_form
+    monkeypatch.setattr(xlsx_reader, "MAX_TOTAL_UNCOMPRESSED", 20_000)
+    assert "炸弹" in batch.process_file(str(form), "a.xlsx", RuleConfig()).summary.read_error
+    assert batch.process_file(str(summary), "汇总.xlsx", RuleConfig()).summary.read_error == batch.SUMMARY_REASON
+
+
+def test_which_document_properties_make_a_summary(summary_and_form):
+    summary, form = summary_and_form
+    with zipfile.ZipFile(summary) as zf:
+        core = zf.read("docProps/core.xml")
+    assert batch.is_summary_workbook(core)
+    assert not batch.is_summary_workbook(None)  # no docProps/core.xml
+    assert not batch.is_summary_workbook(core.replace(b"perfxl", b"other"))  # the title alone
+    padded = core.replace(b"</cp:coreProperties>", b" " * 65536 + b"</cp:coreProperties>")
+    assert not batch.is_summary_workbook(padded)  # too big to be ours
+    with zipfile.ZipFile(form) as zf:
+        assert not batch.is_summary_workbook(zf.read("docProps/core.xml"))

@@ -43,6 +43,9 @@ SKIP_PREFIXES = ("~$", ".~", ".perfxl-tmp-")
 DEFAULT_TIMEOUT = 120.0  # seconds for one file
 DETAIL_KINDS = ("indicators", "tasks", "findings")
 IN_FLIGHT = 2  # files queued per worker, so a worker never waits for the parent
+CORE_PROPERTIES = "docProps/core.xml"  # where a summary's document title is
+MAX_CORE_PROPERTIES = 65536  # a real one is about 1 KB
+SUMMARY_REASON = "这是 perfxl 生成的汇总表，不是申报表（可移出此文件夹）。"
 
 Progress = Callable[[int, int, str], None]
 
@@ -169,22 +172,27 @@ def unreadable(path: str, display: str, reason: str, config: RuleConfig,
 
 def process_file(path: str, display: str, config: RuleConfig) -> FileResult:
     """Read and check one file. Never raises: every failure is the file's read error."""
-    from perfxl.adapters.xlsx_reader import read_form
+    from perfxl.adapters.xlsx_reader import check_workbook, read_form
     from perfxl.core.rules import check_form
 
     kw: dict[str, Any] = {"framework": config.framework, "tolerance": config.amount_tolerance}
-    if is_summary_workbook(path):  # its 指标明细 sheet would pass for a form
-        return summarize(path, display, None, read_error=(
-            "这是 perfxl 生成的汇总表，不是申报表（可移出此文件夹）。"), **kw)
+    parts = None
     try:
-        form = read_form(path)
+        parts = check_workbook(path)
+        summary = is_summary_workbook(parts.get(CORE_PROPERTIES))
+        form = None if summary else read_form(path, parts=parts)
     except FormReadError as exc:
+        # A big summary can exceed the limits meant for forms: it is still named as one.
+        if parts is None and is_summary_workbook(_core_properties(path)):
+            return summarize(path, display, None, read_error=SUMMARY_REASON, **kw)
         return summarize(path, display, None, read_error=exc.message, **kw)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # noqa: BLE001 — incl. a Rust panic from calamine
         return summarize(path, display, None,
                          read_error=f"读取时出错（{type(exc).__name__}: {exc}）", **kw)
+    if summary:  # its 指标明细 sheet would pass for a form
+        return summarize(path, display, None, read_error=SUMMARY_REASON, **kw)
     try:
         findings = check_form(form, config)
     except (KeyboardInterrupt, SystemExit):
@@ -195,17 +203,26 @@ def process_file(path: str, display: str, config: RuleConfig) -> FileResult:
     return summarize(path, display, form, findings, **kw)
 
 
-def is_summary_workbook(path: str) -> bool:
-    """Whether ``path`` is a summary written by perfxl (its document title says so)."""
+def is_summary_workbook(core_properties: bytes | None) -> bool:
+    """Whether a workbook whose docProps/core.xml holds ``core_properties`` (None: it has
+    none) is a summary written by perfxl: its document title says so."""
+    if core_properties is None or len(core_properties) > MAX_CORE_PROPERTIES:
+        return False
+    core = core_properties.decode("utf-8", "replace")
+    return f"<dc:title>{SUMMARY_TITLE}</dc:title>" in core and "perfxl" in core
+
+
+def _core_properties(path: str) -> bytes | None:
+    """docProps/core.xml of a file ``check_workbook`` refused, read on its own (None when
+    it cannot be)."""
     try:
         with zipfile.ZipFile(path) as zf:
-            info = zf.getinfo("docProps/core.xml")
-            if info.file_size > 65536:
-                return False
-            core = zf.read(info).decode("utf-8", "replace")
+            info = zf.getinfo(CORE_PROPERTIES)
+            if info.file_size > MAX_CORE_PROPERTIES:
+                return None
+            return zf.read(info)
     except (KeyError, OSError, zipfile.BadZipFile, RuntimeError, ValueError):
-        return False
-    return f"<dc:title>{SUMMARY_TITLE}</dc:title>" in core and "perfxl" in core
+        return None
 
 
 def _worker(conn: Connection, config: RuleConfig) -> None:

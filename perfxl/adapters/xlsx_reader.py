@@ -36,13 +36,14 @@ _CHUNK = 1 << 16
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _KEEP = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/worksheets/", "xl/sharedStrings.xml",
-         "xl/styles.xml")
+         "xl/styles.xml", "docProps/core.xml")
 
 
-def read_form(path: str | os.PathLike[str], *, engine: str = "auto") -> Form:
-    """Read the form in ``path``. Raises FormReadError (Chinese message, file named)."""
+def read_form(path: str | os.PathLike[str], *, engine: str = "auto", parts: Parts | None = None) -> Form:
+    """Read the form in ``path``. Raises FormReadError (Chinese message, file named).
+    ``parts``: what ``check_workbook(path)`` returned, when the caller already ran it."""
     name = str(path)
-    grids, sheets, formulas = _load(path, engine, typed_only=True)
+    grids, sheets, formulas = _load(path, engine, typed_only=True, parts=parts)
     if not any(g.cells for g in grids):
         raise FormReadError(name, "工作簿是空的：没有任何单元格内容。")
     best, best_layout, best_score = None, None, 0
@@ -173,8 +174,8 @@ class Parts(dict):
 
 def check_workbook(path: str | os.PathLike[str]) -> Parts:
     """Refuse files that are not a safe .xlsx, before any parser sees them. Returns the
-    workbook, worksheet, shared strings and styles XML parts (already decompressed and
-    checked) by part name."""
+    workbook, worksheet, shared strings and styles XML parts and the document properties
+    (docProps/core.xml), already decompressed and checked, by part name."""
     name = str(path)
     p = Path(path)
     if not p.exists():
