@@ -629,3 +629,19 @@ def test_which_document_properties_make_a_summary(summary_and_form):
     assert not batch.is_summary_workbook(padded)  # too big to be ours
     with zipfile.ZipFile(form) as zf:
         assert not batch.is_summary_workbook(zf.read("docProps/core.xml"))
+
+
+def test_a_file_whose_document_properties_cannot_be_inflated(tmp_path):
+    from perfxl.core.rules.config import RuleConfig
+
+    path = tmp_path / "a.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        zf.writestr("docProps/core.xml", "<cp:coreProperties>" + "x" * 2000 + "</cp:coreProperties>")
+    data = bytearray(path.read_bytes())
+    start = data.index(b"docProps/core.xml") + len("docProps/core.xml")
+    data[start + 10:start + 30] = b"\xff" * 20  # the deflate stream, not the header
+    path.write_bytes(data)
+    reason = batch.process_file(str(path), "a.xlsx", RuleConfig()).summary.read_error
+    assert reason == "文件已损坏：部件 docProps/core.xml 无法解压（error）。"

@@ -21,6 +21,7 @@ import os
 import tempfile
 import time
 import zipfile
+import zlib
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -221,7 +222,7 @@ def _core_properties(path: str) -> bytes | None:
             if info.file_size > MAX_CORE_PROPERTIES:
                 return None
             return zf.read(info)
-    except (KeyError, OSError, zipfile.BadZipFile, RuntimeError, ValueError):
+    except (KeyError, OSError, zipfile.BadZipFile, zlib.error, RuntimeError, ValueError):
         return None
 
 
