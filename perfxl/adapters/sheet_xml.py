@@ -377,6 +377,8 @@ def sheet_grid(title: str, xml: bytes, book: _Book, typed_only: bool
         if not tag.endswith(b"/>"):
             raise Unsupported("a cell left open")
     cells: dict[tuple[int, int], object] = {}
+    by_row: dict[int, list[int]] = {}  # the Grid's columns of each row, built as we go
+    row, cols = 0, []
     formulas = set()
     last = (0, 0)
     refs, tails, seen = _REFS, _TAILS, _SEEN
@@ -391,6 +393,9 @@ def sheet_grid(title: str, xml: bytes, book: _Book, typed_only: bool
                 raise Unsupported("cells out of order")
             last = rc
             cells[rc] = value
+            if rc[0] != row:
+                row, cols = rc[0], by_row.setdefault(rc[0], [])
+            cols.append(rc[1])
             continue
         head, closed, content = cell.partition(b">")
         if not found or not closed or head[-1:] == b"/":  # no cell with content
@@ -414,8 +419,9 @@ def sheet_grid(title: str, xml: bytes, book: _Book, typed_only: bool
                         and "_x" not in plain and plain == plain.strip(_XML_SPACE):
                     value = plain
                     # Worth keeping are the short texts forms repeat (labels, units); a
-                    # bound on size keeps the long-lived add-in process small too.
-                    if plain and len(cell) <= _SEEN_CELL and len(seen) < _SEEN_MAX:
+                    # bound on size keeps the long-lived add-in process small too. Only
+                    # those the Grid keeps: not blank.
+                    if len(cell) <= _SEEN_CELL and len(seen) < _SEEN_MAX and plain.strip():
                         seen[cell] = (rc, plain)
         elif content[:3] == b"<v>" and content[-4:] == b"</v>" and len(content) > 7:
             if t == b"" or t == b"n":
@@ -428,9 +434,13 @@ def sheet_grid(title: str, xml: bytes, book: _Book, typed_only: bool
                 if typed_only:
                     continue
             value = book.value(t, s, content)
-        if value is not None and value != "":
-            cells[rc] = value
-    return Grid(sheet=title, cells=cells, merged=merged_ranges(xml[after:])), formulas
+        if value is None or (value.__class__ is str and not value.strip()):
+            continue  # blank: not in a Grid
+        cells[rc] = value
+        if rc[0] != row:
+            row, cols = rc[0], by_row.setdefault(rc[0], [])
+        cols.append(rc[1])
+    return Grid.from_rows(title, cells, by_row, merged_ranges(xml[after:])), formulas
 
 
 def merged_ranges(xml: bytes) -> list[MergedRange]:

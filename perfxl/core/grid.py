@@ -77,6 +77,18 @@ class Grid:
             by_row.setdefault(r, []).append(c)
         self._by_row = {r: sorted(cs) for r, cs in by_row.items()}
 
+    @classmethod
+    def from_rows(cls, sheet: str, cells: dict[tuple[int, int], Any],
+                  by_row: dict[int, list[int]], merged: list[MergedRange]) -> Grid:
+        """A Grid from ``cells`` with no blank value, added row by row and left to right,
+        and each row's columns in that order: what ``__post_init__`` works out, which a
+        workbook reader has at hand as it reads."""
+        grid = cls.__new__(cls)
+        grid.sheet, grid.cells, grid.merged = sheet, cells, merged
+        grid.ragged, grid.line_numbers = False, {}
+        grid._merge_index, grid._by_row = None, by_row
+        return grid
+
     @property
     def max_row(self) -> int:
         return max(self._by_row, default=0)
