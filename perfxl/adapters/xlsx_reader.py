@@ -96,7 +96,15 @@ def _formula_at(xml: bytes, ref: str) -> tuple[str | None, float | None]:
     """The formula in cell ``ref`` as ``=text`` (``=`` for a shared formula's dependent,
     which carries no text; None when the cell holds no formula) and its cached numeric
     result (None when the file has none or it is not a number)."""
-    m = re.search(rb'<c\b([^>]*?)\br="' + ref.encode() + rb'"([^>]*?)(?:/>|>(.*?)</c>)', xml, re.S)
+    address = b'r="' + ref.encode() + b'"'
+    first = xml.find(address)
+    if first < 0:
+        return None, None
+    # The first match holds one of the address's occurrences with no ">" before it in its
+    # tag, so it starts after the last ">" before the first occurrence: searched from there
+    # instead of scanning the whole sheet.
+    m = re.compile(rb'<c\b([^>]*?)\b' + address + rb'([^>]*?)(?:/>|>(.*?)</c>)', re.S).search(
+        xml, xml.rfind(b">", 0, first) + 1)
     if not m or not m.group(3):
         return None, None
     f = re.search(rb"<f\b[^>]*?(?:/>|>(.*?)</f>)", m.group(3), re.S)
