@@ -41,7 +41,9 @@ def _calamine(path: Path, typed_only: bool):
 
 
 def _shape(grids):
-    return [(g.sheet, [(k, repr(v), type(v)) for k, v in g.cells.items()], g.merged) for g in grids]
+    # the row index too: the direct reader builds it as it reads (Grid.from_rows)
+    return [(g.sheet, [(k, repr(v), type(v)) for k, v in g.cells.items()], g.merged,
+             [(r, g.row_cols(r)) for r in g.rows()]) for g in grids]
 
 
 def _direct(path: Path, typed_only: bool):
@@ -212,7 +214,8 @@ SUPPORTED = {
                          _inline("C1", "<t>a\r\nb\rc</t>"), _inline("D1", "<t>\u3000全角\u3000</t>"),
                          _inline("E1", "<t> x&#x20; </t>"), _inline("F1", "<t>&#10;a</t>"),
                          _inline("G1", "<t>   </t>"), _inline("H1", f"<t{P}>   </t>"),
-                         _inline("I1", "<t>\xa0nb\xa0</t>"), '<c r="J1" t="s"><v>0</v></c>'),
+                         _inline("I1", "<t>\xa0nb\xa0</t>"), '<c r="J1" t="s"><v>0</v></c>',
+                         _inline("K1", "<t>\u3000</t>"), _inline("L1", "<t>\xa0 \u2003</t>")),
                     f"<si><t xml:space='preserve'> s </t></si>"),
     "inline_runs": (_row(_inline("A1", "<r><t> a </t></r><r><t>b</t></r><rPh><t>P</t></rPh>"),
                          _inline("B1", "<t>x</t><t>y</t>"), _inline("C1", ""), '<c r="D1" t="inlineStr"><v>vv</v></c>',
