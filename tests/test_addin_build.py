@@ -15,6 +15,7 @@ from defusedxml import ElementTree as ET
 
 from perfxl.addin import build, ribbon, vba
 from perfxl.cli import main as cli_main
+from perfxl.excel import buttons as registry
 from perfxl.excel.handlers import HANDLERS
 
 from test_addin_vba import olevba_modules
@@ -90,8 +91,8 @@ def test_every_button_uses_the_one_callback_and_has_a_handler():
 
 
 def test_a_button_without_handler_stops_the_build(monkeypatch, tmp_path):
-    extra = ribbon.Button("px_orphan", "px_grp_help", "孤儿", "孤儿", "没有处理函数", "Help")
-    monkeypatch.setattr(ribbon, "BUTTONS", ribbon.BUTTONS + (extra,))
+    extra = registry.Button("px_orphan", "px_grp_help", "孤儿", "孤儿", "没有处理函数", "Help")
+    monkeypatch.setattr(registry, "BUTTONS", registry.BUTTONS + (extra,))
     with pytest.raises(vba.BuildError, match="px_orphan"):
         build.build_addin(tmp_path / "x.xlam")
 

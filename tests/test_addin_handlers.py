@@ -10,9 +10,9 @@ import openpyxl
 import pytest
 
 from perfxl.adapters.annotate import AUTHOR, FILLS, RESULTS_SHEET, STATE_SHEET
-from perfxl.addin import ribbon
 from perfxl.cli import main as cli_main
 from perfxl.excel import dispatch
+from perfxl.excel.buttons import BUTTONS
 from perfxl.excel.handlers import HANDLERS, HELP_SHEET
 
 from _workbooks import guangdong_rows, shandong_rows, write_rows
@@ -111,14 +111,14 @@ def test_help_lists_every_button(forms, tmp_path):
     dispatch.run_headless("px_help", forms[0], {}, out)
     wb = openpyxl.load_workbook(out)
     labels = [r[0] for r in wb[HELP_SHEET].iter_rows(min_row=2, values_only=True) if r[0]]
-    assert [b.label for b in ribbon.BUTTONS] == labels[:len(ribbon.BUTTONS)]
+    assert [b.label for b in BUTTONS] == labels[:len(BUTTONS)]
     assert wb.active.title == HELP_SHEET
     ws = wb[HELP_SHEET]
     assert ws.column_dimensions["B"].width == 60 and ws["B2"].alignment.wrap_text
 
 
 def test_every_handler_has_a_button_and_runs_headless(forms, tmp_path):
-    assert set(HANDLERS) == {b.id for b in ribbon.BUTTONS}
+    assert set(HANDLERS) == {b.id for b in BUTTONS}
     # what a user would type into the input boxes
     from conftest import GUANGDONG_SEED
 

@@ -1,6 +1,8 @@
 """Dependencies point inward. The domain core knows nothing of Excel, files or the network;
 adapters know no shell; the shells (the command line, the live-Excel handlers, the add-in
-builder) never import the command line: what two shells share lives further in."""
+builder) never import the command line: what two shells share lives further in. The add-in
+builder uses the live-Excel package (button registry, handlers, UDF metadata), never the
+reverse."""
 
 import ast
 import sys
@@ -14,7 +16,8 @@ FORBIDDEN = {
     "core": {"openpyxl", "xlwings", "python_calamine", "xlsxwriter", "smtplib", "imaplib", "pandas",
              "perfxl.adapters", *SHELLS},
     "adapters": SHELLS,
-    "excel": {"perfxl.cli"},
+    # excel is the add-in's runtime, addin builds it: addin may import excel, not the reverse.
+    "excel": {"perfxl.cli", "perfxl.addin"},
     "addin": {"perfxl.cli"},
 }
 

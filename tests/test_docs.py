@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from perfxl.addin.ribbon import BUTTONS, TAB_LABEL
+from perfxl.excel.buttons import BUTTONS, TAB_LABEL
 from perfxl.cli import build_parser
 from perfxl.excel.metadata import udf_metadata
 from perfxl.excel.reference import EXAMPLES, render_markdown

@@ -16,6 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from perfxl.adapters.atomic import atomic_path
 from perfxl.addin import ribbon, vba
+from perfxl.excel import buttons as registry
 
 ZIP_DATE = (2020, 1, 1, 0, 0, 0)
 FIXED_TIME = "2020-01-01T00:00:00Z"
@@ -48,16 +49,16 @@ class Config:
         return rows
 
 
-def enabled_buttons() -> tuple[ribbon.Button, ...]:
+def enabled_buttons() -> tuple[registry.Button, ...]:
     """Registry buttons; refuses a build where buttons and handlers disagree."""
     from perfxl.excel.handlers import HANDLERS
 
-    ids = {b.id for b in ribbon.BUTTONS}
+    ids = {b.id for b in registry.BUTTONS}
     if ids != set(HANDLERS):
         raise vba.BuildError(
             f"ribbon buttons without handler: {sorted(ids - set(HANDLERS))}; "
             f"handlers without button: {sorted(set(HANDLERS) - ids)}")
-    return ribbon.BUTTONS
+    return registry.BUTTONS
 
 
 def _conf_sheet_xml(config: Config, code_name: str) -> bytes:

@@ -3,7 +3,7 @@
 A handler takes a :class:`perfxl.excel.book.Book` and returns the Chinese message shown
 to the user when it is done. It calls the same adapter and core code as the matching
 ``perfxl`` command; ``perfxl addin run CONTROL_ID --book FILE`` runs it headless.
-Every id here has a button in ``perfxl.addin.ribbon.BUTTONS`` and vice versa.
+Every id here has a button in ``perfxl.excel.buttons.BUTTONS`` and vice versa.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pathlib import Path
 
 from perfxl.excel import marks
 from perfxl.excel.book import Book
+from perfxl.excel.buttons import BUTTONS, TAB_LABEL
 
 Handler = Callable[[Book], str]
 HANDLERS: dict[str, Handler] = {}
@@ -71,8 +72,6 @@ def clear_marks(book: Book) -> str:
 @handler("px_help")
 def help_sheet(book: Book) -> str:
     """帮助: a sheet listing every button, what it does and its command-line twin."""
-    from perfxl.addin.ribbon import BUTTONS, TAB_LABEL
-
     rows = [["按钮", "用途", "对应命令"]]
     for b in BUTTONS:
         if b.id in HANDLERS:
