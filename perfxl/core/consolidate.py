@@ -18,6 +18,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from perfxl.core.findings import SEVERITY_LABELS, Finding
@@ -212,7 +213,15 @@ def _fill_from_form(s: FileSummary, form: Form, framework: str, tolerance: float
 
 
 def _compact(value: Any) -> str:
+    if type(value) is str:
+        return _compact_str(value)
     return "".join(normalize(_text(value)).split())
+
+
+@lru_cache(maxsize=4096)
+def _compact_str(value: str) -> str:
+    # The category cells: a handful of spellings, ~120 cells a form.
+    return "".join(normalize(value.strip()).split())
 
 
 def indicator_rows(form: Form, department: str, display: str) -> list[tuple]:
