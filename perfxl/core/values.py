@@ -113,6 +113,13 @@ _SYMBOL_CHARS = re.compile("[" + re.escape("".join({c for old, _ in _SYMBOLS for
 _normalize_str = functools.lru_cache(maxsize=1 << 16)(_normalize_uncached)
 
 
+# FROZEN_INIT: the value classes the rules make by the hundred per form (Amount, Target,
+# the rules' Hit, Quantity and Row) write their fields into __dict__ in an __init__ of
+# their own. The one dataclass generates for a frozen class sets each field through
+# object.__setattr__, which costs 3-4x as much; the objects are the same (fields,
+# equality, hash, repr, pickling, and assigning a field still raises).
+
+
 def round_half_up(value: float, places: int = 2) -> float:
     """Excel's ROUND: ties away from zero, on the decimal value the user typed."""
     q = Decimal(1).scaleb(-places)
@@ -120,7 +127,7 @@ def round_half_up(value: float, places: int = 2) -> float:
     return float(d)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Amount:
     """A parsed amount cell. ``value`` is in 万元, or None."""
 
@@ -129,6 +136,13 @@ class Amount:
     empty: bool = False
     from_text: bool = False  # the cell held text that had to be parsed
     note: str = ""  # what was done to the text (Chinese, for messages)
+
+    def __init__(self, value: float | None, raw: Any, empty: bool = False,
+                 from_text: bool = False, note: str = "") -> None:
+        # Frozen all the same: see FROZEN_INIT.
+        fields = self.__dict__
+        fields["value"], fields["raw"], fields["empty"] = value, raw, empty
+        fields["from_text"], fields["note"] = from_text, note
 
     @property
     def ok(self) -> bool:
@@ -172,7 +186,7 @@ def decimals(value: float) -> int:
     return len(s.split(".")[1]) if "." in s else 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Target:
     """A parsed indicator value.
 
@@ -198,6 +212,14 @@ class Target:
     unit: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
     text: str = ""  # normalised text
+
+    def __init__(self, raw: Any, kind: str, operator: str | None = None,
+                 number: float | None = None, unit: str = "", notes: tuple[str, ...] = (),
+                 text: str = "") -> None:
+        # Frozen all the same: see FROZEN_INIT.
+        fields = self.__dict__
+        fields["raw"], fields["kind"], fields["operator"], fields["number"] = raw, kind, operator, number
+        fields["unit"], fields["notes"], fields["text"] = unit, notes, text
 
     @property
     def quantitative(self) -> bool:

@@ -18,12 +18,17 @@ _STOP = {"办理", "开展", "完成", "全市", "组织", "实现", "推进", "
          "以上", "各类", "工作", "达到", "产生", "通过", "市政", "政府", "全年", "年度", "累计"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Quantity:
     phrase: str  # the clause it was written in, e.g. 全市办理法律援助案件不少于3000宗
     number: float
     unit: str
     keywords: frozenset[str]
+
+    def __init__(self, phrase: str, number: float, unit: str, keywords: frozenset[str]) -> None:
+        # Frozen all the same: see FROZEN_INIT in perfxl.core.values.
+        fields = self.__dict__
+        fields["phrase"], fields["number"], fields["unit"], fields["keywords"] = phrase, number, unit, keywords
 
     def __str__(self) -> str:
         return self.phrase

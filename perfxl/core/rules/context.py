@@ -91,7 +91,7 @@ class Texts(dict):
         return value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Row:
     """An indicator row with its effective categories (merged cells inherit upwards)."""
 
@@ -102,6 +102,13 @@ class Row:
     eff_level1: str  # effective, after inheriting from the rows above
     eff_level2: str
     texts: Texts = field(compare=False, repr=False)
+
+    def __init__(self, index: int, indicator: Indicator, level1: str, level2: str,
+                 eff_level1: str, eff_level2: str, texts: Texts) -> None:
+        # Frozen all the same: see FROZEN_INIT in perfxl.core.values.
+        fields = self.__dict__
+        fields["index"], fields["indicator"], fields["level1"], fields["level2"] = index, indicator, level1, level2
+        fields["eff_level1"], fields["eff_level2"], fields["texts"] = eff_level1, eff_level2, texts
 
     def path(self, attr: str) -> str:
         return f"indicators[{self.index}].{attr}"

@@ -28,12 +28,21 @@ GROUPS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
+_NO_VALUES: Any = object()
+
+
+@dataclass(frozen=True, init=False)
 class Hit:
     """One occurrence of a defect: where (a model field path) and what (message values)."""
 
     path: str
     values: dict[str, Any] = field(default_factory=dict)
+
+    def __init__(self, path: str, values: dict[str, Any] = _NO_VALUES) -> None:
+        # Frozen all the same: see FROZEN_INIT in perfxl.core.values.
+        fields = self.__dict__
+        fields["path"] = path
+        fields["values"] = {} if values is _NO_VALUES else values
 
 
 @dataclass(frozen=True)
