@@ -1,11 +1,15 @@
 """Benchmark: perfxl consolidate against the I/O floor and a plain openpyxl loop.
 
-    python benchmarks/consolidate.py [N] [--jobs J] [--openpyxl-sample M] [--keep DIR]
+    python benchmarks/consolidate.py [N] [--jobs J] [--bases K] [--openpyxl-sample M] [--keep DIR]
     python benchmarks/consolidate.py --memory [N]
 
 Generates N department forms (default 1,000; both layouts alternating; realistic Chinese
-text, ~60 indicators, merged cells, shared strings) with a small direct writer — generation
-is not measured — then measures in the same run:
+text, 40–80 indicators, merged cells, shared strings): K base forms per layout (default
+20), each in its own wording, are written with the official template writer and every
+form is derived from one of them by rewriting its department, numbers and amounts.
+``--bases 1`` gives the forms of the versions before that option (one base per layout,
+60 indicators, the same wording in every form); ``--simple`` uses a small direct writer.
+Generation is not measured. Then it measures in the same run:
 
   (a) the floor: open every file's zip and decompress every member, one process;
   (b) perfxl consolidate end to end (discover, read, check, summary written);
@@ -297,31 +301,222 @@ def base_form(layout: str, rng: random.Random, n_ind: int = 60):
                 year=2024, budget=budget, overall_goal="坚持围绕中心、服务大局。", indicators=inds)
 
 
+# --- many base forms, each with its own wording ------------------------------------------
+# Real departments word their forms themselves: different indicators, counts, scopes and
+# texts. ``varied_form`` composes one such form from the pieces below.
+
+WORKS = ["法律援助", "普法宣传", "行政执法检查", "业务培训", "信访接待", "矛盾纠纷调解", "社区矫正",
+         "安置帮教", "公证服务", "人民调解", "行政复议", "合法性审查", "政务公开", "安全生产检查",
+         "食品安全抽检", "环境监测", "河道巡查", "农村公路养护", "校舍维修", "疫苗接种", "免费健康体检",
+         "就业技能培训", "职业技能鉴定", "困难群众救助", "居家养老服务", "文物保护修缮", "图书借阅",
+         "送戏下乡演出", "全民健身活动", "农业技术推广", "动物疫病防控", "森林防火巡护", "档案数字化",
+         "统计调查", "审计监督", "应急演练", "消防安全宣传", "招商引资洽谈", "科技项目评审", "企业走访服务",
+         "市场主体登记", "价格监测", "医保基金监管", "退役军人走访慰问", "保障性住房分配", "城市绿地管护",
+         "垃圾分类督导", "污水管网维护", "公共法律服务", "政务服务事项办理", "网格化巡查", "地质灾害排查",
+         "水土保持监测", "工程质量监督", "特种设备检验", "出租屋安全检查"]
+GROUPS = ["群众", "服务对象", "企业", "当事人", "参训学员", "受助群众", "社区居民", "来访群众", "参训人员",
+          "办事群众", "患者", "学生家长", "辖区商户", "受益农户", "退役军人"]
+VERBS = ["推进", "加强", "深化", "完善", "健全", "提升", "开展", "实施", "强化", "推动", "规范", "落实"]
+OBJECT_TAILS = ["工作", "体系建设", "专项行动", "能力建设", "机制改革", "标准化建设", "信息化建设", "三年行动"]
+PURPOSES = ["确保各项工作任务按计划推进", "切实提高群众获得感和满意度", "推动工作提质增效",
+            "形成上下联动、齐抓共管的工作格局", "补齐基层工作短板", "提升服务的规范化、精细化水平",
+            "防范化解重大风险隐患", "为经济社会高质量发展提供保障", "建立健全长效管理机制",
+            "实现全年工作目标", "打造具有本地特色的工作品牌", "推动资源向基层倾斜"]
+METHODS = ["制定年度工作方案，明确责任分工和时间节点", "采取“线上+线下”相结合的方式",
+           "联合相关职能部门开展联合行动", "通过政府购买服务方式引入第三方机构", "建立月通报、季督查工作制度",
+           "依托信息化平台实现全流程留痕管理", "组织业务骨干深入基层开展指导", "分片包干、挂图作战"]
+QUALITATIVE = ["明显提升", "有效提高", "持续改善", "保持稳定", "逐步完善", "有效降低", "稳步提升", "达到预期目标"]
+# 二级 → groups of (name suffixes, value patterns that fit them); {n} a count, {p} a
+# rate, {m} a month, {u} the unit of the name's suffix.
+PERCENT = ["≥{p}%", "100%", "=100%", "≥{p}%", "不低于{p}%"]
+MEASURES = {
+    "数量指标": [(["场次", "次数", "数量", "人次", "覆盖户数", "办理件数", "完成数", "项目个数"],
+              ["≥{n}{u}", "≥{n}{u}", "不少于{n}{u}", "={n}{u}", "{n}{u}以上"])],
+    "质量指标": [(["合格率", "达标率", "验收合格率", "规范率", "准确率"], PERCENT)],
+    "时效指标": [(["按时完成率", "按期办结率", "及时率"], PERCENT),
+              (["完成时限", "办理时限"], ["≤{n}个工作日", "{m}月底前完成"])],
+    "成本指标": [(["成本", "经费", "人均成本", "单次成本", "补助标准"],
+              ["≤{n}万元", "≤{n}元/人", "≤{n}元/次", "不超过{n}万元"])],
+    "经济效益指标": [(["带动社会投资", "节约行政成本", "挽回经济损失"], ["≥{n}万元", "明显增加"]),
+                (["降低群众办事成本", "降低企业经营成本"], ["有效降低", "明显降低"])],
+    "社会效益指标": [(["覆盖率", "知晓率", "参与率"], ["≥{p}%", "不低于{p}%"]),
+                (["社会影响力", "群众安全感", "服务能力"], QUALITATIVE)],
+    "生态效益指标": [(["无纸化办公比例", "绿化覆盖率", "资源循环利用率"], ["≥{p}%"]),
+                (["能源消耗", "纸张消耗"], ["有效降低", "逐年下降"])],
+    "可持续影响指标": [(["长效机制建立情况", "制度建设情况"], ["建立健全", "逐步完善"]),
+                 (["信息化平台运行情况", "队伍专业化水平"], ["持续稳定运行", "稳步提升"]),
+                 (["制度建设完成率"], ["100%"])],
+    "服务对象满意度指标": [(["满意度"], ["≥{p}%", "≥{p}%", "不低于{p}%"])],
+}
+UNIT_OF = {"场次": "场", "次数": "次", "数量": "件", "人次": "人次", "覆盖户数": "户", "办理件数": "件",
+           "完成数": "项", "项目个数": "个"}
+# How many of a form's indicators fall in each 二级, roughly, as on real returns.
+WEIGHTS = {"数量指标": 34, "质量指标": 15, "时效指标": 10, "成本指标": 8, "经济效益指标": 5,
+           "社会效益指标": 12, "生态效益指标": 4, "可持续影响指标": 6, "服务对象满意度指标": 6}
+PROJECTS = ["基本支出", "业务运行经费", "办案业务及装备经费", "法律顾问经费", "信息化运维经费",
+            "专项工作经费", "购买服务经费", "设备购置经费"]
+REF_SOURCES = ["计划标准", "行业标准", "历史标准", "预算支出标准", "内部工作计划", "内部统计", "年度统计报表"]
+
+
+def _fill(rng: random.Random, pattern: str, unit: str = "件") -> str:
+    return pattern.format(n=rng.randint(2, 5000), p=rng.randint(80, 100), m=rng.randint(3, 12), u=unit)
+
+
+def _goal(rng: random.Random, scopes: list[str]) -> str:
+    work = rng.choice(WORKS)
+    suffix = rng.choice(["场次", "次数", "人次", "办理件数", "覆盖户数"])
+    return (f"{rng.choice(scopes)}{work}{suffix}不少于{rng.randint(2, 5000)}{UNIT_OF[suffix]}，"
+            f"{rng.choice(PURPOSES)}。")
+
+
+def _content(rng: random.Random, scopes: list[str]) -> str:
+    return (f"{rng.choice(METHODS)}，{rng.choice(VERBS)}{rng.choice(scopes)}{rng.choice(WORKS)}"
+            f"{rng.choice(OBJECT_TAILS)}，{rng.choice(PURPOSES)}。")
+
+
+def _indicator_names(rng: random.Random, scopes: list[str], prefixed: float, n: int):
+    """n distinct (二级, name, value pattern, unit) in framework order."""
+    order = list(WEIGHTS)
+    picked = set()
+    out = []
+    # Every form has a satisfaction indicator and at least one of each 一级.
+    levels = ["数量指标", "社会效益指标", "服务对象满意度指标"]
+    levels += rng.choices(order, weights=list(WEIGHTS.values()), k=n - len(levels))
+    for level2 in sorted(levels, key=order.index):
+        suffixes, patterns = rng.choice(MEASURES[level2])
+        while True:
+            suffix = rng.choice(suffixes)
+            subject = rng.choice(GROUPS) if level2 == "服务对象满意度指标" else rng.choice(WORKS)
+            if level2 in ("经济效益指标", "生态效益指标", "可持续影响指标") and rng.random() < 0.5:
+                subject = ""
+            prefix = rng.choice(scopes) if rng.random() < prefixed else ""
+            name = prefix + subject + suffix
+            if name not in picked:
+                break
+        picked.add(name)
+        out.append((level2, name, rng.choice(patterns), UNIT_OF.get(suffix, "件")))
+    return out
+
+
+def varied_form(layout: str, rng: random.Random):
+    """A filled Form (for the official template writer) in one department's own wording:
+    its own indicators (40–80), scopes, texts, tasks and budget."""
+    from perfxl.core.framework import parent_of
+    from perfxl.core.model import Budget, Form, History, Indicator, Standard, Task
+
+    scopes = rng.sample(SCOPES, rng.randint(2, 8))
+    prefixed = rng.choice([0.0, 0.3, 0.7])
+    basic, project = round(rng.uniform(500, 9000), 2), round(rng.uniform(100, 3000), 2)
+    other = rng.choice([0.0, round(rng.uniform(0, basic / 10), 2)])
+    special = round(project * rng.uniform(0, 0.6), 2)
+    own = round(project * rng.uniform(0.5, 1), 2)
+    budget = Budget(basic=basic, project=project, fiscal=round(basic + project - other, 2), other=other,
+                    special_fund=special, other_development=round(project - special, 2),
+                    own_level=own, transfer=round(project - own, 2))
+    names = _indicator_names(rng, scopes, prefixed, rng.randint(40, 80))
+    goals = [_goal(rng, scopes) for _ in range(rng.randint(1, 4))]
+    department_name = department(rng.randrange(len(CITIES) * len(BUREAUS)))
+    if layout == "guangdong":
+        n_tasks = rng.randint(3, 10)
+        shares = [rng.random() for _ in range(n_tasks)]
+        covered = project * rng.uniform(0.5, 0.95) / sum(shares)
+        tasks = [Task(f"{rng.choice(VERBS)}{rng.choice(WORKS)}{rng.choice(OBJECT_TAILS)}",
+                      _content(rng, scopes), round(share * covered, 2) if rng.random() < 0.9 else 0.0,
+                      _goal(rng, scopes))
+                 for share in shares]
+        value_columns = rng.choice([1, 2, 2])
+        inds = []
+        for level2, name_, pattern, unit in names:
+            v = _fill(rng, pattern, unit)
+            inds.append(Indicator(parent_of(level2), level2, name_, v, v if value_columns == 2 else ""))
+        title = rng.choice(["市直部门整体预算绩效目标申报表", "市级部门整体预算绩效目标表"])
+        return Form(layout="guangdong", title=title, department=department_name, year=2024, staff_count=rng.randint(20, 900),
+                    sub_units=rng.randint(0, 12), budget=budget,
+                    overall_goal="".join(f"目标{k + 1}：{g}" for k, g in enumerate(goals)), tasks=tasks,
+                    other_tasks=_content(rng, scopes) if rng.random() < 0.3 else "",
+                    value_columns=value_columns, indicators=inds)
+    inds = []
+    rng.shuffle(names)  # the Shandong matrix is ordered by duty, not by category
+    duties = rng.sample(DUTIES + [f"{w}工作" for w in WORKS], rng.randint(4, 9))
+    per_duty = len(names) / len(duties)
+    for k, (level2, name_, pattern, unit) in enumerate(names):
+        d = min(int(k / per_duty), len(duties) - 1)
+        referenced = rng.random() < 0.8
+        inds.append(Indicator(
+            duty_no=str(d + 1), duty=duties[d], goal=f"{rng.choice(VERBS)}{duties[d]}",
+            name=name_, explanation=rng.choice([
+                f"反映{name_}情况。",
+                f"依据{rng.choice(scopes)}年度工作计划和相关文件要求，{_goal(rng, scopes)}",
+                f"用于考核{rng.choice(WORKS)}的完成情况，{rng.choice(PURPOSES)}。",
+                f"{name_}={rng.choice(WORKS)}完成数/计划数×100%。"]),
+            annual_value=_fill(rng, pattern, unit),
+            standard=Standard(rng.choice(["", _fill(rng, pattern, unit)]), _fill(rng, pattern, unit),
+                              rng.choice(REF_SOURCES)) if referenced else None,
+            history=History(_fill(rng, pattern, unit), _fill(rng, pattern, unit),
+                            rng.choice(REF_SOURCES)) if referenced else None,
+            note="" if referenced else rng.choice(["新增指标，无历史数据。", "首次设置该指标，暂无标准值。"]),
+            activity=f"{rng.choice(VERBS)}{rng.choice(WORKS)}", project=rng.choice(PROJECTS)))
+    budget.declared_total = round(basic + project, 2)
+    return Form(layout="shandong", title="2024年度部门预算整体绩效目标表", department=department_name,
+                year=2024, budget=budget, indicators=inds,
+                overall_goal=rng.choice(["坚持围绕中心、服务大局，", "聚焦主责主业，"]) + "".join(goals))
+
+
+# Base forms per layout by default: 1,000 forms then share each base's wording 25 times.
+BASES = 20
+
+_W3C_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 _NUMBER_CELL = re.compile(r'(<c r="[A-Z]+\d+"(?: s="\d+")?(?: t="n")?><v>)([0-9.]+)(</v></c>)')
 _TEXT = re.compile(r"(<t(?: [^>]*)?>)([^<]*)(</t>)")
 _DIGITS = re.compile(r"(?<![\d.])\d+(?![\d.]*\s*年)")
 
 
-def generate_from_templates(n: int, folder: Path, seed: int = 20240101) -> list[Path]:
-    """Write one form per layout with the official template writer, then derive every
-    other form by rewriting its XML: department name, the numbers in texts, and the
-    amounts (all scaled by one factor, so the sums still agree)."""
+def _stamped(members: list[tuple[zipfile.ZipInfo, bytes]]) -> list[tuple[zipfile.ZipInfo, bytes]]:
+    """The members with a fixed time instead of the time they were written, so that the
+    same seed gives byte-identical files."""
+    out = []
+    for info, data in members:
+        info.date_time = (2024, 1, 1, 0, 0, 0)
+        if info.filename == "docProps/core.xml":
+            data = _W3C_TIME.sub("2024-01-01T00:00:00Z", data.decode("utf-8")).encode("utf-8")
+        out.append((info, data))
+    return out
+
+
+def generate_from_templates(n: int, folder: Path, seed: int = 20240101, bases: int = 1) -> list[Path]:
+    """Write ``bases`` forms per layout with the official template writer, then derive
+    every form from one of them by rewriting its XML: department name, the numbers in
+    texts, and the amounts (all scaled by one factor, so the sums still agree).
+
+    ``bases=1`` is the generator as it was before there were several bases: one
+    ``base_form`` per layout, the same files for the same seed. With more, each base is a
+    ``varied_form`` from its own seed, so the first forms do not depend on ``n`` and only
+    the bases the forms use are written."""
     from perfxl.adapters.template import write_form
 
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
-    bases = {}
-    for k, layout in enumerate(("guangdong", "shandong")):
-        form = base_form(layout, rng)
-        path = folder / f"_base_{layout}.xlsx"
-        write_form(form, path)
-        with zipfile.ZipFile(path) as zf:
-            bases[layout] = (form.department, [(i, zf.read(i)) for i in zf.infolist()])
-        path.unlink()
+    layouts = ("guangdong", "shandong")
+    if bases == 1:
+        forms = {layout: [base_form(layout, rng)] for layout in layouts}
+    else:
+        counts = {"guangdong": (n + 1) // 2, "shandong": n // 2}
+        forms = {layout: [varied_form(layout, random.Random(f"{seed}/{layout}/{k}"))
+                          for k in range(min(bases, counts[layout]))] for layout in layouts}
+    templates = {}
+    for layout in layouts:
+        templates[layout] = []
+        for form in forms[layout]:
+            path = folder / f"_base_{layout}.xlsx"
+            write_form(form, path)
+            with zipfile.ZipFile(path) as zf:
+                members = [(i, zf.read(i)) for i in zf.infolist()]
+            path.unlink()
+            templates[layout].append((form.department, _stamped(members)))
     paths = []
     for i in range(n):
         layout = "guangdong" if i % 2 == 0 else "shandong"
-        dept, members = bases[layout]
+        dept, members = templates[layout][(i // 2) % len(templates[layout])]
         factor = rng.uniform(0.3, 3.0)
         sub = folder / f"{i // 500:03d}"
         sub.mkdir(exist_ok=True)
@@ -401,6 +596,12 @@ def measure_memory(folder: Path, out: Path, jobs: int | None) -> dict:
             "output_mb": out.stat().st_size / 2**20}
 
 
+def positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {text}")
+    return int(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("n", nargs="?", type=int, default=1000)
@@ -408,6 +609,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--openpyxl-sample", type=int, default=200)
     ap.add_argument("--memory", nargs="?", type=int, const=10000, default=None, metavar="N")
     ap.add_argument("--keep", type=Path, help="generate into (and keep) this folder")
+    ap.add_argument("--bases", type=positive, default=BASES, metavar="K",
+                    help=f"derive the forms from K base forms per layout (default {BASES}; 1: as before "
+                         "this option, every form from one base per layout)")
     ap.add_argument("--simple", action="store_true",
                     help="generate with the small direct writer instead of the official templates")
     ap.add_argument("--_measure-memory", nargs=2, dest="measure_memory", help=argparse.SUPPRESS)
@@ -422,7 +626,7 @@ def main(argv: list[str] | None = None) -> int:
         n = args.memory if args.memory else args.n
         folder = args.keep or work / "forms"
         t = time.perf_counter()
-        paths = (generate if args.simple else generate_from_templates)(n, folder)
+        paths = generate(n, folder) if args.simple else generate_from_templates(n, folder, bases=args.bases)
         print(f"generated {n} forms in {time.perf_counter() - t:.1f} s "
               f"({sum(p.stat().st_size for p in paths) / n / 1024:.1f} KB each) in {folder}")
         out = work / "汇总.xlsx"

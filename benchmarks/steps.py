@@ -1,9 +1,10 @@
 """Where a worker's time goes: CPU per form for each step of reading and checking one file.
 
-    python benchmarks/steps.py [N] [--keep DIR] [--digest FILE]
+    python benchmarks/steps.py [N] [--bases K] [--keep DIR] [--digest FILE]
 
 Generates N forms (default 300) with the same generator as ``consolidate.py`` (official
-templates, both layouts alternating), then runs every step of ``batch.process_file`` on each
+templates, both layouts alternating, derived from K base forms per layout, default 20;
+``--bases 1`` gives the forms of the versions before that option), then runs every step of ``batch.process_file`` on each
 of them in this one process, cold (one pass), and prints the CPU milliseconds per form of:
 
   scan   the safety checks of the zip (``check_workbook``), decompressing the XML parts
@@ -20,7 +21,9 @@ varies much less. Compare runs made back to back.
 writer (``--simple`` in consolidate.py) and for the bundled examples, the ``repr`` of what
 ``process_file`` returns — the summary row and every indicator, task and finding row. Two
 versions of the code that write the same digest give the same summary workbook: use it to
-check that a speed-up changed nothing.
+check that a speed-up changed nothing. With ``--bases 1`` the digest is what it was before
+``--bases`` existed; with more, its first line says how many (``# bases K``), so that a
+digest of a different corpus is not mistaken for a change in the code.
 """
 
 from __future__ import annotations
@@ -43,12 +46,12 @@ _spec.loader.exec_module(bench)
 STEPS = ("scan", "grid", "parse", "rules", "summ")
 
 
-def forms(folder: Path, n: int, simple: bool = False) -> list[Path]:
+def forms(folder: Path, n: int, simple: bool = False, bases: int = 1) -> list[Path]:
     """N forms in ``folder``, generated unless the folder already holds them."""
     have = sorted(folder.rglob("*.xlsx")) if folder.exists() else []
     if len(have) >= n:
         return have[:n]
-    return (bench.generate if simple else bench.generate_from_templates)(n, folder)
+    return bench.generate(n, folder) if simple else bench.generate_from_templates(n, folder, bases=bases)
 
 
 def step_times(paths: list[Path]) -> dict[str, float]:
@@ -86,12 +89,14 @@ def step_times(paths: list[Path]) -> dict[str, float]:
     return total
 
 
-def digest(paths: list[Path], out: Path) -> None:
+def digest(paths: list[Path], out: Path, bases: int = 1) -> None:
     from perfxl.adapters.batch import process_file
     from perfxl.core.rules.config import RuleConfig
 
     config = RuleConfig()
     with out.open("w", encoding="utf-8") as fh:
+        if bases != 1:
+            fh.write(f"# bases {bases}\n")
         for p in paths:
             fh.write(f"{p.name}\t{process_file(str(p), p.name, config)!r}\n")
 
@@ -99,13 +104,17 @@ def digest(paths: list[Path], out: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("n", nargs="?", type=int, default=300)
+    ap.add_argument("--bases", type=bench.positive, default=bench.BASES, metavar="K",
+                    help=f"base forms per layout (default {bench.BASES}; 1: one, as before this option)")
     ap.add_argument("--keep", type=Path, help="generate into (and reuse) this folder")
     ap.add_argument("--digest", type=Path, metavar="FILE")
     args = ap.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="perfxl-steps-") as scratch:
         work = args.keep or Path(scratch)
-        paths = forms(work / "template", args.n)
+        # Forms from other bases go to another folder, so that --keep never mixes them.
+        template = work / ("template" if args.bases == 1 else f"template-{args.bases}bases")
+        paths = forms(template, args.n, bases=args.bases)
         total = step_times(paths)
         per = {k: v * 1000 / len(paths) for k, v in total.items()}
         print(" ".join(f"{k}={v:.2f}" for k, v in per.items()),
@@ -113,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.digest:
             corpus = (paths + forms(work / "simple", 100, simple=True)
                       + sorted((ROOT / "examples").glob("*.xlsx")))
-            digest(corpus, args.digest)
+            digest(corpus, args.digest, args.bases)
             print(f"digest of {len(corpus)} files: {args.digest}")
     return 0
 
