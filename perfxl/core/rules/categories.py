@@ -72,9 +72,12 @@ def _unknown_detail(cat: Category, ctx: Context, level: str) -> str:
     return f"可选：{'、'.join(names)}"
 
 
-def shifted_row(row: Row, ctx: Context) -> bool:
-    return ctx.guangdong and row.index in ctx.shared("shifted_rows", lambda: {
-        r.index for r in ctx.rows if _shifted(r, ctx.config.framework)})
+def shifted_rows(ctx: Context) -> frozenset[int]:
+    """The indexes of the rows that slid one column left (Guangdong forms), once a form."""
+    if not ctx.guangdong:
+        return frozenset()
+    return ctx.shared("shifted_rows", lambda: frozenset(
+        r.index for r in ctx.rows if _shifted(r, ctx.config.framework)))
 
 
 def effective_level1(row: Row, ctx: Context) -> str:

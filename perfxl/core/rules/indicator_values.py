@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from perfxl.core.rules.categories import shifted_row
+from perfxl.core.rules.categories import shifted_rows
 from perfxl.core.rules.context import Context, Row, text
 from perfxl.core.rules.registry import Hit, register
 from perfxl.core.values import Target, is_rate_name, normalize, parse_target
@@ -21,8 +21,9 @@ def quantity_cells(ctx: Context) -> list[tuple[Row, str, str, Target]]:
 
 def _value_cells(ctx: Context) -> Iterator[tuple[Row, str, str, Target]]:
     two = ctx.guangdong and ctx.form.value_columns == 2
+    shifted = shifted_rows(ctx)
     for row in ctx.rows:
-        if shifted_row(row, ctx):
+        if row.index in shifted:
             continue  # its columns hold the wrong things; PX304 reports the row
         for attr, _label in _COLUMNS if two else _COLUMNS[:1]:
             value = row.texts[attr]
@@ -191,8 +192,9 @@ def value_in_name(name: str) -> Target | None:
 """,
 )
 def value_in_name_rule(ctx: Context) -> Iterator[Hit]:
+    shifted = shifted_rows(ctx)
     for row in ctx.rows:
-        if shifted_row(row, ctx):
+        if row.index in shifted:
             continue
         name = _name(row)
         t = value_in_name(name) if name else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from perfxl.core.rules.arithmetic import amount_fields
-from perfxl.core.rules.categories import shifted_row
+from perfxl.core.rules.categories import shifted_rows
 from perfxl.core.rules.context import Context, number, text
 from perfxl.core.rules.registry import Hit, register
 
@@ -175,10 +175,11 @@ def no_indicators(ctx: Context) -> Iterator[Hit]:
 )
 def indicator_value_missing(ctx: Context) -> Iterator[Hit]:
     two_columns = ctx.guangdong and ctx.form.value_columns == 2
+    shifted = shifted_rows(ctx)
     for row in ctx.rows:
         texts = row.texts
         name = texts["name"]
-        if not name or shifted_row(row, ctx):
+        if not name or row.index in shifted:
             continue
         if not texts["annual_value"]:
             yield Hit(row.path("annual_value"), {"name": name, "column": "年度指标值"})
