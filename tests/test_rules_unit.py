@@ -409,3 +409,14 @@ def test_placeholder_patterns_that_depend_on_their_surroundings(pattern):
     assert "PX501" in codes(gd(FULL_2015, overall_goal=hit), config)
     miss = {"^待填$": "目标：待填", r"\bTBD\b": "TBDX", "(?<!已)待定$": "时间已待定"}[pattern]
     assert "PX501" not in codes(gd(FULL_2015, overall_goal=miss), config)
+
+
+@pytest.mark.parametrize("pattern, text", [
+    ("x*y", "只有y"), ("(?i)xx", "填XX"), ("(?i:x)x", "Xx"), ("a|b?", "任意"), ("[^甲]{3}", "乙丙丁"),
+    (r"\d{2}号", "12号"), ("(?:某|XX)+单位", "某某单位"), ("[Xx×]{2,}", "××"),
+])
+def test_placeholder_patterns_that_may_start_anywhere(pattern, text):
+    # PX501 skips a pattern for a whole form when no text holds a character its matches
+    # start with; patterns that can start with any character, or with nothing, are searched.
+    config = RuleConfig.from_dict({"placeholder-patterns": [pattern]})
+    assert "PX501" in codes(gd(FULL_2015, overall_goal=text), config)

@@ -81,7 +81,7 @@ def placeholder(ctx: Context) -> Iterator[Hit]:
         # Each pattern on its own: over a long text, an alternation tries every branch at
         # every character, where most patterns alone skip ahead to their first character.
         everything = _all_text(ctx)
-        if not any(p.search(everything) for p in patterns):
+        if not any(_may_match(p, everything) and p.search(everything) for p in patterns):
             return  # nearly every form
     for path, value in text_cells(ctx):
         if any_pattern is not None and any_pattern.search(value) is None:
@@ -117,6 +117,47 @@ def _context_free(patterns: tuple[str, ...]) -> bool:
         return not any(op in _CONTEXT_OPS for p in patterns for op in _ops(_parser.parse(p)))
     except Exception:  # no parser, or one that changed: take the slow path
         return False
+
+
+def _may_match(pattern: re.Pattern, text: str) -> bool:
+    """False when ``text`` holds none of the characters a match must start with: a test
+    for a character or three, where the regex itself (``[Xx×]{2,}``) tries every one."""
+    first = _first_chars(pattern.pattern, pattern.flags)
+    return first is None or any(ch in text for ch in first)
+
+
+@lru_cache(maxsize=64)
+def _first_chars(pattern: str, flags: int) -> frozenset[str] | None:
+    """The characters a match of the pattern starts with, when the parsed pattern names
+    them all (literals, classes of literals, repeated at least once, alternatives of
+    those); None for anything else, ignoring case included."""
+    if flags & re.IGNORECASE:
+        return None
+    try:
+        from re import _parser  # as in _context_free
+
+        return _first(_parser.parse(pattern, flags).data)
+    except Exception:  # noqa: BLE001 — then the regex decides
+        return None
+
+
+def _first(items: list) -> frozenset[str] | None:
+    if not items:
+        return None  # the empty pattern matches anywhere
+    op, arg = items[0]
+    op = str(op)
+    if op == "LITERAL":
+        return frozenset(chr(arg))
+    if op == "IN":
+        return frozenset(chr(v) for _, v in arg) if all(str(o) == "LITERAL" for o, _ in arg) else None
+    if op in ("MAX_REPEAT", "MIN_REPEAT") and arg[0] >= 1:
+        return _first(arg[2].data)
+    if op == "SUBPATTERN" and not arg[1] and not arg[2]:  # a group without inline flags
+        return _first(arg[3].data)
+    if op == "BRANCH":
+        firsts = [_first(branch.data) for branch in arg[1]]
+        return None if None in firsts else frozenset().union(*firsts)
+    return None
 
 
 _CONTEXT_OPS = {"AT", "ASSERT", "ASSERT_NOT", "GROUPREF", "GROUPREF_EXISTS",
