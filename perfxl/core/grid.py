@@ -40,12 +40,19 @@ def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class MergedRange:
     min_row: int
     min_col: int
     max_row: int
     max_col: int
+
+    def __init__(self, min_row: int, min_col: int, max_row: int, max_col: int) -> None:
+        # Frozen all the same; the generated __init__ sets each field through
+        # object.__setattr__, 3-4x the cost (see FROZEN_INIT in perfxl.core.values), and a
+        # form has dozens of merged ranges.
+        fields = self.__dict__
+        fields["min_row"], fields["min_col"], fields["max_row"], fields["max_col"] = min_row, min_col, max_row, max_col
 
     def __contains__(self, rc: tuple[int, int]) -> bool:
         r, c = rc
