@@ -86,7 +86,7 @@ def normalize(text: Any) -> str:
     if text is None:
         return ""
     if type(text) is str:  # the rules normalise the same cells many times over
-        return _normalize_str(text)
+        return normalize_str(text)
     return _normalize_uncached(str(text))
 
 
@@ -110,7 +110,8 @@ def _normalize_uncached(text: str) -> str:
 # U+FF01–FF5E and the ideographic space: the NFKC (and NFKD) of each is one ASCII character.
 _FULL_WIDTH_CHARS = re.compile("[\uff01-\uff5e\u3000]")
 _SYMBOL_CHARS = re.compile("[" + re.escape("".join({c for old, _ in _SYMBOLS for c in old})) + "]")
-_normalize_str = functools.lru_cache(maxsize=1 << 16)(_normalize_uncached)
+# normalize() of a str (only), memoised.
+normalize_str = functools.lru_cache(maxsize=1 << 16)(_normalize_uncached)
 
 
 # FROZEN_INIT: the value classes the rules make by the hundred per form (Amount, Target,

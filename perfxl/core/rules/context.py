@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Any
 
 from perfxl.core.framework import FRAMEWORKS
 from perfxl.core.model import Form, Indicator
 from perfxl.core.rules.config import RuleConfig
-from perfxl.core.values import Amount, Target, normalize, parse_amount, parse_target
+from perfxl.core.values import Amount, Target, normalize, normalize_str, parse_amount, parse_target
 
 
 def text(value: Any) -> str:
@@ -23,17 +23,16 @@ def text(value: Any) -> str:
         return _normalized(value)
     if value is None:
         return ""
-    if isinstance(value, str):
-        return _normalized(value)
+    if isinstance(value, str):  # a subclass: as normalize() takes it
+        return normalize(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return normalize(value)
 
 
-@lru_cache(maxsize=65536)
-def _normalized(value: str) -> str:
-    # Rules read the same cells many times; consolidation checks thousands of forms.
-    return normalize(value)
+# normalize() of a str, memoised (one cache with normalize's own): rules read the same
+# cells many times, consolidation checks thousands of forms.
+_normalized = normalize_str
 
 
 def compact(value: Any) -> str:
