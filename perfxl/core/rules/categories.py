@@ -282,6 +282,9 @@ def level2_without_indicators(ctx: Context) -> Iterator[Hit]:
                 yield Hit(last[level1].path("level2"), {"level2": level2, "level1": level1})
 
 
+_SATISFACTION = ("满意度指标", "服务对象满意度指标")
+
+
 def _cut(s: str, n: int = 30) -> str:
     return s if len(s) <= n else s[:n] + "…"
 
@@ -310,8 +313,8 @@ def service_satisfaction_missing(ctx: Context) -> Iterator[Hit]:
     for row in ctx.rows:
         texts = row.texts
         name = texts["name"]
-        cats = [classify(v, fw) for v in (row.eff_level1, row.eff_level2)]
-        in_group = any(c.canonical in ("满意度指标", "服务对象满意度指标") for c in cats)
+        in_group = classify(row.eff_level1, fw).canonical in _SATISFACTION \
+            or classify(row.eff_level2, fw).canonical in _SATISFACTION
         if not ctx.guangdong and "满意" not in name and "满意" in texts["explanation"]:
             name = texts["explanation"]  # a duty matrix shifted by a column
         if not (in_group or "满意" in name):

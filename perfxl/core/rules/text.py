@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 from perfxl.core.rules.context import TEXT_FIELDS, Context, text
@@ -256,6 +257,10 @@ def stale_year(ctx: Context) -> Iterator[Hit]:
                              "year": year})
 
 
+_DEVIATION_FIELDS = ("explanation", "name", "annual_value", "goal", "note")
+_deviation_texts = itemgetter(*_DEVIATION_FIELDS)
+
+
 @register(
     "PX504", "deviation-formula", "warning",
     "预算资金偏离率的计算公式有误：“{text}”",
@@ -267,10 +272,10 @@ def stale_year(ctx: Context) -> Iterator[Hit]:
 """,
 )
 def deviation_formula(ctx: Context) -> Iterator[Hit]:
-    attrs = ("explanation", "name", "annual_value", "goal", "note")
+    attrs = _DEVIATION_FIELDS
     for row in ctx.rows:
         texts = row.texts
-        if not any("偏离率" in texts[a] for a in attrs):
+        if "偏离率" not in "\n".join(_deviation_texts(texts)):  # found in one text, not across two
             continue
         for attr in attrs:
             value = re.sub(r"\s+", "", texts[attr]).replace("−", "-")
