@@ -259,13 +259,18 @@ def _read_indicators(cur: Cursor, header: int, heads: Heads) -> None:
     cells = grid.cells
     inherited: dict[str, tuple[str, Source]] = {}  # level → text and its cell
     side, segment = 0, None
+    cols = None
     for r, header_cols in _segment_rows(cur, header, heads, stop):
         if header_cols is not segment:  # a repeated header starts afresh
             side, segment = 0, header_cols
-        cols, side = _indicator_columns(grid, r, header_cols, side)
-        if all(is_blank(cells.get((r, c))) for k, c in cols.items() if k not in _LEVELS):
+        was, (cols, side) = cols, _indicator_columns(grid, r, header_cols, side)
+        if cols is not was:  # a workbook's rows share their segment's map
+            content = [c for k, c in cols.items() if k not in _LEVELS]
+            first = min(cols.values())
+            levels = [(level, cols[level]) for level in _LEVELS if level in cols]
+            fields = _value_fields(cols)
+        if all(is_blank(cells.get((r, c))) for c in content):
             continue  # an empty template row, or a side label alone
-        first = min(cols.values())
         for c in grid.row_cols(r):
             if c >= first:
                 break
@@ -273,10 +278,7 @@ def _read_indicators(cur: Cursor, header: int, heads: Heads) -> None:
                 cur.use(r, c)
         i = len(form.indicators)
         ind = Indicator()
-        for level in _LEVELS:
-            c = cols.get(level)
-            if c is None:
-                continue
+        for level, c in levels:
             path = f"indicators[{i}].{level}"
             raw = cells.get((r, c))
             if not is_blank(raw):
@@ -291,13 +293,21 @@ def _read_indicators(cur: Cursor, header: int, heads: Heads) -> None:
                 setattr(ind, level, text)
             else:
                 cur.source(path, r, c, None)
-        for name in ("name", "annual_value", "period_value"):
-            c = cols.get(name)
-            if name == "annual_value" and c is None:
-                c = cols.get("single_value")
-            if c is not None:
-                setattr(ind, name, cur.take(f"indicators[{i}].{name}", r, c))
+        cur.take_row(f"indicators[{i}].", r, fields, (ind,))
         form.indicators.append(ind)
+
+
+def _value_fields(cols: dict[str, int]) -> list[tuple[str, int, int, str]]:
+    """The (name, column, 0, attribute) of an indicator row's 三级指标 and values, for
+    ``Cursor.take_row``; a single 指标值 column is read as the annual value."""
+    out = []
+    for name in ("name", "annual_value", "period_value"):
+        c = cols.get(name)
+        if name == "annual_value" and c is None:
+            c = cols.get("single_value")
+        if c is not None:
+            out.append((name, c, 0, name))
+    return out
 
 
 _LEVELS = ("level1", "level2")

@@ -198,20 +198,38 @@ def _read_matrix(cur: Cursor, header: int, heads: dict[int, dict[str, int]]) -> 
             continue
         if pending_header is not None:
             segment = _column_map(grid, pending_header, subrows, heads[pending_header])
+            chain_cols = [segment.get(name, 0) for name in _CHAIN]
+            reads = _reads(segment)
             pending_header = None
         if segment is None:
             continue
         if is_footer(cells[(r, cols_here[0])]):
             break
-        continuation = None
         if grid.ragged:
             placed, continuation, shift = _normalise_ragged(cur, r, base, shift)
-        else:
-            placed = {name: (cells.get((r, c)), c) for name, c in segment.items()}
-        if placed is not None:
-            _add_indicator(cur, r, placed, inherited)
-        if continuation is not None:
-            _continue_duty(cur, r, continuation, inherited)
+            if placed is not None:
+                _add_ragged_indicator(cur, r, placed, inherited)
+            if continuation is not None:
+                _continue_duty(cur, r, continuation, inherited)
+            continue
+        # a workbook row: its cells are where the segment's header puts them
+        chain = [(cells.get((r, c)), c) for c in chain_cols]
+        if not (is_blank(chain[3][0])
+                and all(is_blank(cells.get((r, c))) for _, c, _, _ in reads[-1])):
+            _add_indicator(cur, r, chain, reads, inherited)
+
+
+Reads = tuple[list[tuple[str, int, int, str]], ...]
+
+
+def _reads(cols: dict[str, int]) -> Reads:
+    """The cells of a row that ``Cursor.take_row`` reads in one pass, as (name, column,
+    model object, attribute) — the object is 0 for the indicator, 1 for its standard, 2
+    for its history: item d when the row states its duty chain from ``_CHAIN[d]`` on,
+    those chain columns (the ones ``cols`` places) and every column after the chain."""
+    fields = [(name, c, group, attr) for name, group, attr in _FIELDS if (c := cols.get(name))]
+    chain = [(name, c, 0, name) for name in _CHAIN if (c := cols.get(name))]
+    return tuple([e for e in chain if e[0] in _CHAIN[d:]] + fields for d in range(len(_CHAIN) + 1))
 
 
 def _continue_duty(cur: Cursor, r: int, cell: tuple[Any, int],
@@ -234,37 +252,55 @@ def _continue_duty(cur: Cursor, r: int, cell: tuple[Any, int],
     cur.use(r, c)
 
 
-def _add_indicator(cur: Cursor, r: int, placed: dict[str, tuple[Any, int]],
-                   inherited: dict[str, tuple[str, Source]]) -> None:
-    grid, form = cur.grid, cur.form
+def _add_ragged_indicator(cur: Cursor, r: int, placed: dict[str, tuple[Any, int]],
+                          inherited: dict[str, tuple[str, Source]]) -> None:
+    """A text-extract row, aligned with the canonical columns by ``_normalise_ragged``."""
     for name, (v, _) in placed.items():
         if name not in _INHERIT and not is_blank(v):
             break
     else:
         return  # nothing but the duty chain
+    chain = [placed[name] for name in _CHAIN]
+    own = {name for name, (v, _) in zip(_CHAIN, chain) if not is_blank(v)}
+    # An empty 绩效指标 that the alignment left empty continues the one above, in a row
+    # that keeps its duty and goal.
+    if "name" not in own and (own & set(_INHERIT) or "name" not in inherited):
+        for v, c in placed.values():
+            if c and not is_blank(v):
+                cur.reject(r, c, "无法识别的行：没有绩效指标")
+        return
+    _add_indicator(cur, r, chain, _reads({name: c for name, (_, c) in placed.items()}), inherited)
+
+
+def _add_indicator(cur: Cursor, r: int, chain: list[tuple[Any, int]], reads: Reads,
+                   inherited: dict[str, tuple[str, Source]]) -> None:
+    """An indicator from row ``r``: ``chain`` holds the (value, column) of 职责序号,
+    部门职责, 职责目标 and 绩效指标 (column 0: not in the table), ``reads`` its cells
+    (``_reads``)."""
+    grid, form = cur.grid, cur.form
     name_row = r
-    name_value, name_col = placed.get("name", _NOWHERE)
+    name_value, name_col = chain[3]
     merge = (grid.merged_at(r, name_col) if name_col and not grid.ragged and is_blank(name_value)
              else None)
     if merge is not None:
         # inside a merged 绩效指标: the merge's top-left cell holds the indicator
         name_row, name_col = merge.min_row, merge.min_col
-        placed = {**placed, "name": (grid.get(name_row, name_col), name_col)}
-    own = {name for name in _CHAIN if not is_blank(placed.get(name, _NOWHERE)[0])}
-    # In a text extract an empty 绩效指标 that the alignment left empty continues the one
-    # above, in a row that keeps its duty and goal.
-    if grid.ragged and "name" not in own and (own & set(_INHERIT) or "name" not in inherited):
-        for v, c in placed.values():
-            if c and not is_blank(v):
-                cur.reject(r, c, "无法识别的行：没有绩效指标")
-        return
+        chain = [*chain[:3], (grid.get(name_row, name_col), name_col)]
+    stated = [not is_blank(value) for value, _ in chain]
+    # The chain up to the first value the row states continues the rows above (merged
+    # cells). From there on it is read with the rest of the row: reading an empty cell
+    # records what the loop below records for it (its address, no content, no text).
+    # Not so in a text extract, where the alignment may place an empty value where the
+    # copy printed another cell, nor in a merged 绩效指标, read from its top-left cell.
+    first = (stated.index(True) if True in stated and merge is None and not grid.ragged
+             else len(_CHAIN))
     i = len(form.indicators)
+    prefix = f"indicators[{i}]."
     ind = Indicator(standard=Standard(), history=History())
-    objects = {"": ind, "standard": ind.standard, "history": ind.history}
-    for depth, name in enumerate(_CHAIN):
-        value, c = placed.get(name, (None, 0))
-        path = f"indicators[{i}].{name}"
-        if name in own:
+    for depth in range(first):
+        name, (value, c) = _CHAIN[depth], chain[depth]
+        path = prefix + name
+        if stated[depth]:
             text = cur.take(path, name_row if name == "name" else r, c)
             setattr(ind, name, text)
             inherited[name] = (text, form.sources[path])
@@ -276,18 +312,20 @@ def _add_indicator(cur: Cursor, r: int, placed: dict[str, tuple[Any, int]],
             setattr(ind, name, text)
         elif c:
             cur.source(path, r, c, None)
-    prefix = f"indicators[{i}]."
-    take = cur.take
-    for name, group, attr in _FIELDS:
-        c = placed.get(name, _NOWHERE)[1]
-        if c:
-            setattr(objects[group], attr, take(prefix + name, r, c))
+    cur.take_row(prefix, r, reads[first], (ind, ind.standard, ind.history))
+    for name, own in zip(_CHAIN[first:], stated[first:]):
+        if own:
+            inherited[name] = (getattr(ind, name), form.sources[prefix + name])
+        else:
+            inherited.pop(name, None)
     form.indicators.append(ind)
 
 
-_NOWHERE = (None, 0)
-# (column, model object attribute or "", attribute) of the columns after the duty chain
-_FIELDS = tuple((n, *n.split(".")) if "." in n else (n, "", n) for n in COLUMNS[4:])
+# (column, model object — 0 the indicator, 1 its standard, 2 its history —, attribute) of
+# the columns after the duty chain
+_FIELDS = tuple((name, ("", "standard", "history").index(group), attr)
+                for name in COLUMNS[len(_CHAIN):]
+                for group, _, attr in (name.rpartition("."),))
 
 
 # Costs of the ragged-row alignment (see _normalise_ragged). A changed run of empty cells
