@@ -11,7 +11,7 @@ import pytest
 from perfxl.core.grid import Grid
 from perfxl.core.model import Form, Source
 from perfxl.core.parsing import labels as L
-from perfxl.core.parsing.common import Cursor, _source, rows_with_text
+from perfxl.core.parsing.common import Cursor, _source, rows_with_key
 
 _DROP = re.compile(r"[\s*#“”\"'‘’「」:]+")
 
@@ -63,10 +63,10 @@ def test_find_label_finds_the_first_cell_row_by_row():
     assert cur.find_label(("nothing",)) is None
 
 
-def test_rows_with_text_keeps_every_row_a_header_may_be_in():
+def test_rows_with_key_keeps_every_row_a_header_may_be_in():
     grid = Grid(cells={(1, 1): "职责序号", (1, 2): 3.0, (2, 1): "长长的指标解释", (3, 2): True,
-                       (4, 4): "  2021年度指标值 ", (5, 1): datetime.date(2021, 1, 1)})
-    assert rows_with_text(grid, L.sd_column_of_text) == [1, 4, 5]
-    asked = []
-    rows_with_text(grid, asked.append)
-    assert sorted(asked) == ["  2021年度指标值 ", "职责序号", "长长的指标解释"]
+                       (4, 4): "  部门 职责： ", (5, 1): datetime.date(2021, 1, 1),
+                       (6, 3): "职责目标（说明）"})
+    keys = frozenset(L.SD_COLUMNS["duty_no"] + L.SD_COLUMNS["duty"])
+    assert rows_with_key(grid, keys) == [1, 4, 5]
+    assert rows_with_key(grid, frozenset()) == [5]

@@ -212,20 +212,22 @@ class Cursor:
         return out
 
 
-def rows_with_text(grid: Grid, pred: Callable[[str], Any]) -> list[int]:
-    """The rows holding a text for which ``pred`` holds, or a value that is neither text
-    nor a number (a date: parsers key its text); ``pred`` is asked once per distinct text."""
+def rows_with_key(grid: Grid, keys: frozenset[str]) -> list[int]:
+    """The rows holding a text whose key is one of ``keys``, or a value that is neither
+    text nor a number (a date: parsers key its text)."""
     # Every row of a table may repeat its header, but most cells are texts of the form's
-    # own: this spares asking each cell whether it is a header label.
+    # own: this spares asking each cell whether it is a header label. Each distinct text
+    # is keyed once, through map() and compress(), without a Python call per text (their
+    # keys are cached since detect_layout()).
     cells = grid.cells
     try:
         distinct = set(cells.values())
     except TypeError:  # an unhashable value
         return grid.rows()
-    wanted = {v for v in distinct
-              if (pred(v) if type(v) is str else type(v) not in (int, float, bool))}
+    texts = [v for v in distinct if type(v) is str]
+    wanted = set(compress(texts, map(keys.__contains__, map(L.text_key, texts))))
+    wanted.update(v for v in distinct if type(v) not in (str, int, float, bool))
     # (a value equal to a wanted one, 1 == Decimal(1), only adds a row to look at)
-    # compress() picks the few wanted cells out of the ~1,000 without a Python loop
     return sorted({r for r, _ in compress(cells, map(wanted.__contains__, cells.values()))})
 
 

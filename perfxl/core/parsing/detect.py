@@ -28,10 +28,12 @@ MIN_LABELS = 3  # fewer distinct form labels than this: not a form
 
 def scores(grid: Grid) -> dict[str, int]:
     """How many distinct labels of each layout the grid holds."""
-    # Each distinct text is keyed once: a form repeats many of its texts.
-    values = grid.cells.values()
-    keys = set(map(L.text_key, {v for v in values if type(v) is str}))
-    keys.update(L.key(v) for v in values if type(v) is not str)
+    # Each distinct value is keyed once: a form repeats many of its texts and numbers.
+    try:
+        distinct = set(grid.cells.values())
+    except TypeError:  # an unhashable value
+        distinct = list(grid.cells.values())
+    keys = {L.text_key(v) if type(v) is str else L.key(v) for v in distinct}
     return {"shandong": len(keys & _SHANDONG), "guangdong": len(keys & _GUANGDONG)}
 
 

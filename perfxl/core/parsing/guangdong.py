@@ -14,7 +14,7 @@ from perfxl.core.grid import Grid, is_blank
 from perfxl.core.model import Form, Indicator, Source, Task
 from perfxl.core.parsing import labels as L
 from perfxl.core.parsing.common import (Cursor, ParseResult, find_title, is_footer,
-                                        rows_with_text)
+                                        rows_with_key)
 
 # A header row needs at least this many of its table's column labels.
 _TASK_HEADER_MIN = 3
@@ -29,9 +29,10 @@ _INDICATOR_NAMES = L.names_by_key(L.INDICATOR_COLUMNS)
 Heads = dict[int, dict[str, int]]  # header row → column by name
 
 
-def _names_a_column(text: str) -> bool:
-    k = L.column_key(text)
-    return k in _TASK_NAMES or k in _INDICATOR_NAMES
+# A header row names at least three task columns, or two of these indicator columns;
+# neither by a year-prefixed spelling (only the annual value column has one).
+_HEADER_KEYS = frozenset(_TASK_NAMES) | frozenset(
+    k for name in ("level1", "level2", "name") for k in L.INDICATOR_COLUMNS[name])
 
 
 def _headers(grid: Grid) -> tuple[Heads, Heads]:
@@ -39,7 +40,7 @@ def _headers(grid: Grid) -> tuple[Heads, Heads]:
     tasks: Heads = {}
     indicators: Heads = {}
     cells = grid.cells
-    for r in rows_with_text(grid, _names_a_column):
+    for r in rows_with_key(grid, _HEADER_KEYS):
         task: dict[str, int] = {}
         ind: dict[str, int] = {}
         for c in grid.row_cols(r):

@@ -21,7 +21,7 @@ from perfxl.core.grid import Grid, is_blank
 from perfxl.core.model import Form, History, Indicator, Source, Standard
 from perfxl.core.parsing import labels as L
 from perfxl.core.parsing.common import (Cursor, ParseResult, find_title, is_footer,
-                                        rows_with_text)
+                                        rows_with_key)
 
 # The canonical column order of the duty matrix.
 COLUMNS = (
@@ -42,9 +42,18 @@ def is_sd_label(value: Any) -> bool:
     if not k:
         return False
     return (L.match_sd_column(value) is not None or L.match_sd_subheader(value) is not None
-            or k in L.SD_TOTAL + L.SD_STRATEGY + L.DEPARTMENT
-            or (len(k) <= 20 and any(k.endswith(e) and ("资金" in k or "(" in k or k == e)
-                                     for ks in L.SD_BUDGET_ENDINGS.values() for e in ks)))
+            or k in _HEADER_LABELS
+            or (len(k) <= 20 and k.endswith(_BUDGET_ENDINGS)
+                and ("资金" in k or "(" in k or k in _BUDGET_ENDINGS)))
+
+
+_HEADER_LABELS = frozenset(L.SD_TOTAL + L.SD_STRATEGY + L.DEPARTMENT)
+_BUDGET_ENDINGS = tuple(e for ends in L.SD_BUDGET_ENDINGS.values() for e in ends)
+
+
+# A header row names at least three of these columns, each by one of these keys.
+_CORE = ("duty_no", "duty", "goal", "name")
+_CORE_KEYS = frozenset(k for name in _CORE for k in L.SD_COLUMNS[name])
 
 
 def _header_map(grid: Grid, row: int) -> dict[str, int] | None:
@@ -55,7 +64,7 @@ def _header_map(grid: Grid, row: int) -> dict[str, int] | None:
         name = of_text(value) if type(value) is str else L.match_sd_column(value)
         if name and name not in found:
             found[name] = c
-    core = {"duty_no", "duty", "goal", "name"} & found.keys()
+    core = found.keys() & _CORE
     return found if len(core) >= 3 else None
 
 
@@ -109,7 +118,7 @@ def parse_shandong(grid: Grid) -> ParseResult:
     rows = grid.rows()
     find_title(cur, rows)
     heads = {}
-    for r in rows_with_text(grid, L.sd_column_of_text):
+    for r in rows_with_key(grid, _CORE_KEYS):
         top = _header_map(grid, r)
         if top:
             heads[r] = top
@@ -152,7 +161,7 @@ def _read_header(cur: Cursor, rows: list[int], header: int | None) -> None:
     for name, endings in L.SD_BUDGET_ENDINGS.items():
         def pred(v: Any, endings=endings) -> bool:
             k = L.key(v)
-            return bool(k) and len(k) <= 20 and any(k.endswith(e) for e in endings)
+            return bool(k) and len(k) <= 20 and k.endswith(endings)
         cell = _label_value(cur, cur.find(pred, rows))
         if cell:
             setattr(form.budget, name, cur.take_amount(f"budget.{name}", *cell))
@@ -212,10 +221,10 @@ def _read_matrix(cur: Cursor, header: int, heads: dict[int, dict[str, int]]) -> 
             if continuation is not None:
                 _continue_duty(cur, r, continuation, inherited)
             continue
-        # a workbook row: its cells are where the segment's header puts them
+        # a workbook row: its cells are where the segment's header puts them (an empty
+        # cell is not in the grid: it reads None)
         chain = [(cells.get((r, c)), c) for c in chain_cols]
-        if not (is_blank(chain[3][0])
-                and all(is_blank(cells.get((r, c))) for _, c, _, _ in reads[-1])):
+        if chain[3][0] is not None or any((r, c) in cells for _, c, _, _ in reads[-1]):
             _add_indicator(cur, r, chain, reads, inherited)
 
 
@@ -275,18 +284,18 @@ def _add_ragged_indicator(cur: Cursor, r: int, placed: dict[str, tuple[Any, int]
 def _add_indicator(cur: Cursor, r: int, chain: list[tuple[Any, int]], reads: Reads,
                    inherited: dict[str, tuple[str, Source]]) -> None:
     """An indicator from row ``r``: ``chain`` holds the (value, column) of 职责序号,
-    部门职责, 职责目标 and 绩效指标 (column 0: not in the table), ``reads`` its cells
-    (``_reads``)."""
+    部门职责, 职责目标 and 绩效指标 (None: empty; column 0: not in the table), ``reads``
+    its cells (``_reads``)."""
     grid, form = cur.grid, cur.form
     name_row = r
     name_value, name_col = chain[3]
-    merge = (grid.merged_at(r, name_col) if name_col and not grid.ragged and is_blank(name_value)
+    merge = (grid.merged_at(r, name_col) if name_col and not grid.ragged and name_value is None
              else None)
     if merge is not None:
         # inside a merged 绩效指标: the merge's top-left cell holds the indicator
         name_row, name_col = merge.min_row, merge.min_col
         chain = [*chain[:3], (grid.get(name_row, name_col), name_col)]
-    stated = [not is_blank(value) for value, _ in chain]
+    stated = [value is not None for value, _ in chain]  # (an empty cell reads None)
     # The chain up to the first value the row states continues the rows above (merged
     # cells). From there on it is read with the rest of the row: reading an empty cell
     # records what the loop below records for it (its address, no content, no text).
