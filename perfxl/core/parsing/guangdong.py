@@ -270,7 +270,7 @@ def _read_indicators(cur: Cursor, header: int, heads: Heads) -> None:
             first = min(cols.values())
             levels = [(level, cols[level]) for level in _LEVELS if level in cols]
             fields = _value_fields(cols)
-        if all(is_blank(cells.get((r, c))) for c in content):
+        if not any((r, c) in cells for c in content):  # (an empty cell is not in the grid)
             continue  # an empty template row, or a side label alone
         for c in grid.row_cols(r):
             if c >= first:
@@ -281,8 +281,7 @@ def _read_indicators(cur: Cursor, header: int, heads: Heads) -> None:
         ind = Indicator()
         for level, c in levels:
             path = f"indicators[{i}].{level}"
-            raw = cells.get((r, c))
-            if not is_blank(raw):
+            if (r, c) in cells:
                 text = cur.take(path, r, c)
                 setattr(ind, level, text)
                 inherited[level] = (text, form.sources[path])
