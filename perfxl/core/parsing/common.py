@@ -226,7 +226,7 @@ def rows_with_key(grid: Grid, keys: frozenset[str]) -> list[int]:
         return grid.rows()
     texts = [v for v in distinct if type(v) is str]
     wanted = set(compress(texts, map(keys.__contains__, map(L.text_key, texts))))
-    wanted.update(v for v in distinct if type(v) not in (str, int, float, bool))
+    wanted.update(v for v in distinct.difference(texts) if type(v) not in (int, float, bool))
     # (a value equal to a wanted one, 1 == Decimal(1), only adds a row to look at)
     return sorted({r for r, _ in compress(cells, map(wanted.__contains__, cells.values()))})
 
