@@ -645,3 +645,28 @@ def test_a_file_whose_document_properties_cannot_be_inflated(tmp_path):
     path.write_bytes(data)
     reason = batch.process_file(str(path), "a.xlsx", RuleConfig()).summary.read_error
     assert reason == "文件已损坏：部件 docProps/core.xml 无法解压（error）。"
+
+
+def test_a_file_whose_document_properties_are_cut_short(tmp_path):
+    """A stored docProps/core.xml whose headers claim more bytes than the file holds makes
+    zipfile raise EOFError: both looks at it (the safety checks, then the summary test in
+    the handler of their error) turn that into the reader's message."""
+    import struct
+
+    from perfxl.core.rules.config import RuleConfig
+
+    path = tmp_path / "a.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        zf.writestr("docProps/core.xml", "<cp:coreProperties/>", compress_type=zipfile.ZIP_STORED)
+    data = bytearray(path.read_bytes())
+    # the name follows the local header (30 bytes) and the central directory entry (46)
+    for sig, sizes_at, header in ((b"PK\x03\x04", 18, 30), (b"PK\x01\x02", 20, 46)):
+        at = data.index(b"docProps/core.xml")
+        while data[at - header:at - header + 4] != sig:
+            at = data.index(b"docProps/core.xml", at + 1)
+        data[at - header + sizes_at:at - header + sizes_at + 8] = struct.pack("<II", 60000, 60000)
+    path.write_bytes(data)
+    reason = batch.process_file(str(path), "a.xlsx", RuleConfig()).summary.read_error
+    assert reason == "文件已损坏：部件 docProps/core.xml 无法解压（EOFError）。"

@@ -21,7 +21,6 @@ import os
 import tempfile
 import time
 import zipfile
-import zlib
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -216,13 +215,15 @@ def is_summary_workbook(core_properties: bytes | None) -> bool:
 def _core_properties(path: str) -> bytes | None:
     """docProps/core.xml of a file ``check_workbook`` refused, read on its own (None when
     it cannot be)."""
+    from perfxl.adapters.xlsx_reader import DECOMPRESSION_ERRORS
+
     try:
         with zipfile.ZipFile(path) as zf:
             info = zf.getinfo(CORE_PROPERTIES)
             if info.file_size > MAX_CORE_PROPERTIES:
                 return None
             return zf.read(info)
-    except (KeyError, OSError, zipfile.BadZipFile, zlib.error, RuntimeError, ValueError):
+    except (KeyError, *DECOMPRESSION_ERRORS):
         return None
 
 

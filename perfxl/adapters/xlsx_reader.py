@@ -35,6 +35,12 @@ RATIO_FLOOR = 1024 * 1024
 _CHUNK = 1 << 16
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+# What inflating a member of a damaged zip can raise (a cut or garbled stream, sizes in the
+# headers that lie, an unknown compression method): one list, so every reader of a member
+# (these checks, batch's look at docProps/core.xml) turns the same damage into a message.
+DECOMPRESSION_ERRORS: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError,
+    NotImplementedError)
 _KEEP = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/worksheets/", "xl/sharedStrings.xml",
          "xl/styles.xml", "docProps/core.xml")
 
@@ -256,8 +262,7 @@ def _scan_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, total: i
                     chunks.append(chunk)
     except FormReadError:
         raise
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError,
-            NotImplementedError) as exc:
+    except DECOMPRESSION_ERRORS as exc:
         raise FormReadError(name, f"文件已损坏：部件 {info.filename} 无法解压"
                                   f"（{type(exc).__name__}）。") from None
     if is_xml:
