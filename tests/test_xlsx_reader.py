@@ -330,3 +330,39 @@ def test_shandong_merged_indicator_cell_is_shared(tmp_path, sd_seed_form):
     assert form.sources["indicators[1].name"].cell == f"D{first + 1}"
     assert ind[2].name == ""
     assert ind[2].annual_value == sd_seed_form.indicators[2].annual_value
+
+
+def test_a_far_used_range_is_refused_before_calamine_allocates_it(tmp_path):
+    """Values at XFD2 and A1048576 in a sheet the direct reader declines (two cells out of
+    order) would make calamine allocate some 550 GB and abort the process: run as
+    subprocesses, so such an abort fails this test instead of killing pytest."""
+    import re
+
+    p = tmp_path / "远.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "申报表"
+    ws["A1"], ws["B1"], ws["XFD2"], ws["A1048576"] = "部门名称", "甲局", "远列", "末行"
+    wb.save(p)
+    with zipfile.ZipFile(p) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    xml = members["xl/worksheets/sheet1.xml"]
+    a, b = re.findall(rb'<c r="[AB]1".*?</c>', xml)
+    members["xl/worksheets/sheet1.xml"] = xml.replace(a + b, b + a, 1)
+    with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as zf:
+        for n, data in members.items():
+            zf.writestr(n, data)
+    reason = ("工作表“申报表”的单元格 XFD2、A1048576 超出申报表的合理范围（内容延伸到第 1048576 行、"
+              "第 16384 列），无法读取；请删除表格以外的多余内容后再试。")
+    r = _cli("check", str(p))
+    assert r.returncode == 2, r.stderr
+    assert reason in r.stdout
+    (tmp_path / "in").mkdir()
+    p.rename(tmp_path / "in" / p.name)
+    out = tmp_path / "汇总.xlsx"
+    r = _cli("consolidate", str(tmp_path / "in"), "-o", str(out), "--jobs", "1")
+    assert r.returncode == 2, r.stderr
+    assert "无法读取 1" in r.stderr
+    values = [c for ws in openpyxl.load_workbook(out, read_only=True).worksheets
+              for row in ws.iter_rows(values_only=True) for c in row]
+    assert reason in values

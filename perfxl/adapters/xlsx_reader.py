@@ -41,6 +41,14 @@ _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 DECOMPRESSION_ERRORS: tuple[type[BaseException], ...] = (
     zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError,
     NotImplementedError)
+# python-calamine builds a sheet as one dense rectangle from A1 to its farthest row and
+# column holding a value (about 32 bytes a cell, then a Python list slot of 8 more), and
+# Rust aborts the whole process, uncatchably, when that allocation fails: one stray value
+# at XFD2 and another at A1048576 ask for some 550 GB. A form is a few hundred rows by a
+# dozen columns; the budget still lets a stray value at the last row through over twelve
+# columns (1,048,576 × 12 cells).
+CALAMINE_MEMORY_BUDGET = 512 * 1024 * 1024
+CALAMINE_BYTES_PER_CELL = 40
 _KEEP = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/worksheets/", "xl/sharedStrings.xml",
          "xl/styles.xml", "docProps/core.xml")
 
@@ -158,6 +166,8 @@ def _load(path, engine: str, typed_only: bool, parts: Parts | None = None
     sheets = _sheet_xml(parts)
     grids = None
     if engine in ("auto", "calamine"):
+        for title, xml in sheets.items():
+            _refuse_a_far_used_range(name, title, xml)
         try:
             grids = _calamine_grids(path)
         except Exception as exc:  # calamine's errors are not a stable API
@@ -372,6 +382,29 @@ def _sheet_xml(parts: dict[str, bytes]) -> dict[str, bytes]:
 _MERGE = re.compile(rb'<mergeCell\b[^>]*\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 _CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?(/>|>)')
 _FORMULA_OPEN = re.compile(rb"<f[\s>/]")
+
+
+def _refuse_a_far_used_range(name: str, title: str, xml: bytes) -> None:
+    """Raise FormReadError when calamine's dense rectangle for this sheet would exceed
+    CALAMINE_MEMORY_BUDGET (openpyxl is no way out: it walks that rectangle cell by cell).
+    Only cells with content count, as for calamine: an empty styled <c …/> does not."""
+    far_row = far_col = None  # (number, reference) of the cells reaching farthest
+    for m in _CELL.finditer(xml):
+        if m.group(3) == b"/>":
+            continue
+        row, col = int(m.group(2)), col_number(m.group(1).decode())
+        if far_row is None or row > far_row[0]:
+            far_row = (row, a1(row, col))
+        if far_col is None or col > far_col[0]:
+            far_col = (col, a1(row, col))
+    if far_row is None or far_col is None:
+        return
+    if far_row[0] * far_col[0] * CALAMINE_BYTES_PER_CELL <= CALAMINE_MEMORY_BUDGET:
+        return
+    refs = "、".join(dict.fromkeys((far_col[1], far_row[1])))
+    raise FormReadError(name, f"工作表“{title}”的单元格 {refs} 超出申报表的合理范围"
+                              f"（内容延伸到第 {far_row[0]} 行、第 {far_col[0]} 列），无法读取；"
+                              "请删除表格以外的多余内容后再试。")
 
 
 def _merged_ranges(xml: bytes) -> list[MergedRange]:
