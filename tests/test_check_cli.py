@@ -92,6 +92,9 @@ def test_config_file_and_bad_config(capsys, tmp_path, seed_book):
     cfg.write_text('framework = "1999"\n', "utf-8")
     code, _, err = run(capsys, "check", str(seed_book), "--config", str(cfg))
     assert code == 2 and "指标框架" in err
+    cfg.write_text('placeholder-patterns = ["x*"]\n', "utf-8")
+    code, out, err = run(capsys, "check", str(seed_book), "--config", str(cfg))
+    assert code == 2 and "占位符正则表达式“x*”可匹配空文本" in err and "PX501" not in out
 
 
 def test_annotate_from_the_cli(capsys, tmp_path, seed_book):

@@ -89,6 +89,16 @@ def test_bad_config_is_a_chinese_error(data):
     assert re.search(r"[\u4e00-\u9fff]", str(exc.value))
 
 
+@pytest.mark.parametrize("pattern", ["x*", "待填?|", "a|b?", r"\b", "(?=待填)", "(?:XX)?"])
+def test_a_placeholder_pattern_that_matches_empty_text_is_refused(pattern):
+    # Its empty match would be found in every text cell: PX501 on all of them.
+    with pytest.raises(ConfigError) as exc:
+        RuleConfig.from_dict({"placeholder-patterns": ["XX", pattern]})
+    assert str(exc.value) == (f"占位符正则表达式“{pattern}”可匹配空文本（每个单元格都会被当作"
+                              "含有占位内容），请修改")
+    RuleConfig.from_dict({"placeholder-patterns": ["XX", r"\bTBD\b", "^待填$", "(a)\\1"]})
+
+
 def test_severity_override_and_ignore_apply_to_findings():
     form = guangdong_seed()
     base = check_form(form)

@@ -10,6 +10,7 @@ tie. PX001 (file cannot be read) is always reported.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -105,13 +106,25 @@ class RuleConfig:
         return self.severity.get(code, default)
 
     def validate_patterns(self) -> None:
-        import re
-
         for pattern in self.placeholder_patterns:
             try:
-                re.compile(pattern)
+                compiled = re.compile(pattern)
             except re.error as exc:
                 raise ConfigError(f"占位符正则表达式“{pattern}”无效：{exc}") from None
+            if _matches_empty(compiled):
+                raise ConfigError(f"占位符正则表达式“{pattern}”可匹配空文本（每个单元格都会被当作"
+                                  "含有占位内容），请修改")
+
+
+def _matches_empty(pattern: re.Pattern[str]) -> bool:
+    """Whether ``pattern`` can match no characters at all (x*, 待填?|, \\b): PX501 would
+    then find an empty placeholder in every text."""
+    try:
+        from re import _parser  # the parser behind re.compile: its shortest match width
+
+        return _parser.parse(pattern.pattern, pattern.flags).getwidth()[0] == 0
+    except Exception:  # no parser, or one that changed: what an empty text shows
+        return pattern.search("") is not None
 
 
 @lru_cache(maxsize=4096)
