@@ -273,6 +273,9 @@ DECLINED = {
                  '</x:sheetData></x:worksheet>', None),
     "closing_tag_with_space": (_row('<c r="A1"><v>1</v></c >'), None),
     "cell_without_attributes": ('<row r="1"><c ><v>1</v></c></row>', None),
+    "row_0": (_row(_inline("A0", "<t>零行</t>"), '<c r="B0"><v>5</v></c>', r=0)
+              + _row('<c r="A1"><v>1</v></c>'), None),
+    "merge_in_row_0": (_row('<c r="A1"><v>1</v></c>'), None, '<mergeCells><mergeCell ref="A0:B1"/></mergeCells>'),
 }
 
 

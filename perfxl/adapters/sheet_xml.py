@@ -261,6 +261,8 @@ def _ref(ref: bytes) -> tuple[int, int]:
     if m is None:
         raise Unsupported("cell address")
     rc = (int(m.group(2)), col_number(m.group(1).decode()))
+    if rc[0] == 0:  # rows count from 1 (calamine refuses the file; the fallback says so)
+        raise Unsupported("row 0")
     if len(_REFS) < _CACHE_MAX:
         _REFS[ref] = rc
     return rc
