@@ -394,6 +394,8 @@ def sheet_grid(title: str, xml: bytes, book: _Book, typed_only: bool
             if rc <= last:
                 raise Unsupported("cells out of order")
             last = rc
+            # The same four lines end the loop: written out twice, not called, as most
+            # cells take this path and a call would cost more than the rest of it.
             cells[rc] = value
             if rc[0] != row:
                 row, cols = rc[0], by_row.setdefault(rc[0], [])

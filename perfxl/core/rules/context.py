@@ -20,19 +20,14 @@ from perfxl.core.values import Amount, Target, normalize, normalize_str, parse_a
 def text(value: Any) -> str:
     """Any cell value as normalised text ("" for None)."""
     if type(value) is str:
-        return _normalized(value)
+        # memoised (one cache with normalize's own): rules read the same cells many times,
+        # consolidation checks thousands of forms
+        return normalize_str(value)
     if value is None:
         return ""
-    if isinstance(value, str):  # a subclass: as normalize() takes it
-        return normalize(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return normalize(value)
-
-
-# normalize() of a str, memoised (one cache with normalize's own): rules read the same
-# cells many times, consolidation checks thousands of forms.
-_normalized = normalize_str
 
 
 def compact(value: Any) -> str:
@@ -76,12 +71,12 @@ class Texts(dict):
         self._indicator = indicator
         for attr in TEXT_FIELDS:
             raw = getattr(indicator, attr, "")
-            self[attr] = (raw and _normalized(raw)) if raw.__class__ is str else text(raw)
+            self[attr] = (raw and normalize_str(raw)) if raw.__class__ is str else text(raw)
         for group, keys in _REFERENCE_KEYS:
             obj = getattr(indicator, group, None)
             for attr, key in keys:
                 raw = getattr(obj, attr, "") if obj is not None else ""
-                self[key] = (raw and _normalized(raw)) if raw.__class__ is str else text(raw)
+                self[key] = (raw and normalize_str(raw)) if raw.__class__ is str else text(raw)
 
     def __missing__(self, attr: str) -> str:  # any other field, e.g. duty_no
         group, _, name = attr.rpartition(".")

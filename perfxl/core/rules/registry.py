@@ -28,6 +28,8 @@ GROUPS: dict[str, str] = {
 }
 
 
+# Hit's default for ``values``, standing for a new dict per Hit, as field(default_factory=
+# dict) promises: a ``{}`` default would be one dict shared by every Hit.
 _NO_VALUES: Any = object()
 
 

@@ -272,12 +272,11 @@ _deviation_texts = itemgetter(*_DEVIATION_FIELDS)
 """,
 )
 def deviation_formula(ctx: Context) -> Iterator[Hit]:
-    attrs = _DEVIATION_FIELDS
     for row in ctx.rows:
         texts = row.texts
         if "偏离率" not in "\n".join(_deviation_texts(texts)):  # found in one text, not across two
             continue
-        for attr in attrs:
+        for attr in _DEVIATION_FIELDS:
             value = re.sub(r"\s+", "", texts[attr]).replace("−", "-")
             if re.search(r"100%-1(?!\d)", value):
                 yield Hit(row.path(attr), {"text": _short(texts[attr], 40)})
