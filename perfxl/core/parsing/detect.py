@@ -12,10 +12,10 @@ def _countable(keys: tuple[str, ...]) -> frozenset[str]:
 
 
 _SHANDONG = _countable(
-    L.SD_TOTAL + L.SD_STRATEGY + L.SD_COLUMNS["duty_no"][:1] + L.SD_COLUMNS["duty"]
+    L.SD_TOTAL + L.SD_STRATEGY + L.SD_COLUMNS["duty_no"] + L.SD_COLUMNS["duty"]
     + L.SD_COLUMNS["goal"] + L.SD_COLUMNS["explanation"] + L.SD_COLUMNS["reference"]
     + L.SD_COLUMNS["activity"] + L.SD_COLUMNS["project"]
-)
+) - frozenset(L.SD_GENERIC)
 _GUANGDONG = _countable(
     L.BASIC_INFO + L.STAFF_COUNT + L.SUB_UNITS + L.BUDGET_BLOCK + L.OVERALL_GOAL
     + L.TASKS_BLOCK + L.OTHER_TASKS

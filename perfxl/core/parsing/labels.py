@@ -102,7 +102,7 @@ INDICATOR_COLUMNS: dict[str, tuple[str, ...]] = {
     "level1": _keys("一级指标"),
     "level2": _keys("二级指标"),
     "name": _keys("三级指标"),
-    "annual_value": _keys("年度指标值"),
+    "annual_value": _keys("年度指标值", "指标值(年度)"),
     "period_value": _keys("实施周期指标值"),
     "single_value": _keys("指标值"),
 }
@@ -119,9 +119,9 @@ SD_BUDGET_ENDINGS: dict[str, tuple[str, ...]] = {
 }
 SD_COLUMNS: dict[str, tuple[str, ...]] = {
     "duty_no": _keys("职责序号", "序号"),
-    "duty": _keys("部门职责"),
-    "goal": _keys("职责目标"),
-    "name": _keys("绩效指标"),
+    "duty": _keys("部门职责", "职责"),
+    "goal": _keys("职责目标", "职责目标(说明)", "目标"),
+    "name": _keys("绩效指标", "绩效指标名称"),
     "explanation": _keys("指标解释"),
     "annual_value": _keys("年度指标值"),  # also "2021年度指标值", see match_sd_column
     "reference": _keys("指标参考值"),
@@ -129,6 +129,9 @@ SD_COLUMNS: dict[str, tuple[str, ...]] = {
     "activity": _keys("工作活动"),
     "project": _keys("预算项目"),
 }
+# Short spellings of core columns: they name a column only in a row naming three of the
+# four core columns (shandong._header_map), and are no sign of the layout (detect.py).
+SD_GENERIC = _keys("序号", "职责", "目标")
 SD_SUBHEADERS = _keys("标准值", "历史值", "来源", "前三年均值", "上年值", "规划值")
 
 _YEAR_PREFIX = re.compile(r"^\d{4}年度?")
@@ -164,6 +167,9 @@ def sd_column_of_text(s: str) -> str | None:
 
 
 def _sd_column(k: str) -> str | None:
+    # shandong._CORE_KEYS, which picks the rows that may be a header, holds the spellings
+    # of SD_COLUMNS: a core column (duty_no, duty, goal, name) spelled in a way only a rule
+    # here recognises would never make its row a header. Add core spellings to SD_COLUMNS.
     if k.startswith("备注"):
         return "note"
     if k.endswith("指标值"):
@@ -222,6 +228,10 @@ def _column_key_of_text(s: str) -> str:
 
 
 def _annual_column(k: str) -> str:
+    # guangdong._HEADER_KEYS, which picks the rows that may be a header, holds the
+    # level1/level2/name spellings of INDICATOR_COLUMNS and not the value columns read
+    # here: a header row needs two of those three anyway. A new level1/level2/name
+    # spelling goes into INDICATOR_COLUMNS, not into a rule here.
     if _YEAR_PREFIX.match(k):  # "2022年度指标值" is the annual column
         rest = _YEAR_PREFIX.sub("", k)
         if rest in ("指标值", "年度指标值"):

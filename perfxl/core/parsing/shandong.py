@@ -39,7 +39,7 @@ _DUTY_NO = re.compile(r"^[\d一二三四五六七八九十]+(?:[.．\-]\d+)*[.�
 
 def is_sd_label(value: Any) -> bool:
     k = L.key(value)
-    if not k:
+    if not k or k in _GENERIC:
         return False
     return (L.match_sd_column(value) is not None or L.match_sd_subheader(value) is not None
             or k in _HEADER_LABELS
@@ -47,6 +47,8 @@ def is_sd_label(value: Any) -> bool:
                 and ("资金" in k or "(" in k or k in _BUDGET_ENDINGS)))
 
 
+# 序号, 职责, 目标 are labels only in a header row (where they are used): elsewhere, text.
+_GENERIC = frozenset(L.SD_GENERIC)
 _HEADER_LABELS = frozenset(L.SD_TOTAL + L.SD_STRATEGY + L.DEPARTMENT)
 _BUDGET_ENDINGS = tuple(e for ends in L.SD_BUDGET_ENDINGS.values() for e in ends)
 
