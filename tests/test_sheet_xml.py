@@ -344,3 +344,22 @@ def test_libreoffice_saved(tmp_path, perfxl_workbooks):
     sources = [_awkward_openpyxl(tmp_path / "awkward.xlsx"), *EXAMPLES, perfxl_workbooks[1], perfxl_workbooks[5]]
     for path in convert(sources, "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo"):
         assert_same(path)
+
+
+def test_white_space_only_cells_never_reach_a_grid(tmp_path):
+    """The parsers rely on a Grid holding no blank cell (``Grid.from_rows``): a cell of
+    white space only, however it is written, is left out, and so is a row of nothing else."""
+    blanks = [" ", "\u3000", "\n", "\t \u3000", "\xa0", "\r\n"]
+    sst = "".join(f"<si><t{P}>{b}</t></si>" for b in blanks)
+    row1 = [_inline(f"{col}1", f"<t{P}>{b}</t>") for col, b in zip("ABCDEF", blanks)]
+    row2 = [f'<c r="{col}2" t="s"><v>{i}</v></c>' for col, i in zip("ABCDEF", range(len(blanks)))]
+    row3 = [f'<c r="{col}3" t="str"><v>{b}</v></c>' for col, b in zip("ABCDEF", blanks)]
+    row4 = [_inline("A4", "<t>&#10;&#9;&#x3000;</t>"), _inline("B4", "<t>_x0020__x000a_</t>"),
+            _inline("C4", "<r><t xml:space='preserve'> </t></r><r><t>\u3000</t></r>"),
+            _inline("D4", "<t>实</t>")]
+    path = raw_xlsx(tmp_path / "blanks.xlsx", _row(*row1) + _row(*row2, r=2) + _row(*row3, r=3)
+                    + _row(*row4, r=4), sst=sst)
+    (grid,), _ = _direct(path, True)
+    assert grid.cells == {(4, 4): "实"}
+    assert grid.rows() == [4] and grid.row_cols(4) == [4]
+    assert_same(path)

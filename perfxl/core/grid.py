@@ -89,7 +89,8 @@ class Grid:
                   by_row: dict[int, list[int]], merged: list[MergedRange]) -> Grid:
         """A Grid from ``cells`` with no blank value, added row by row and left to right,
         and each row's columns in that order: what ``__post_init__`` works out, which a
-        workbook reader has at hand as it reads."""
+        workbook reader has at hand as it reads. The parsers rely on blank cells (``is_blank``:
+        None or white space only) being absent, so the reader must leave them out."""
         grid = cls.__new__(cls)
         grid.sheet, grid.cells, grid.merged = sheet, cells, merged
         grid.ragged, grid.line_numbers = False, {}
