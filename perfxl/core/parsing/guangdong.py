@@ -264,8 +264,9 @@ def _read_indicators(cur: Cursor, header: int, heads: Heads) -> None:
     for r, header_cols in _segment_rows(cur, header, heads, stop):
         if header_cols is not segment:  # a repeated header starts afresh
             side, segment = 0, header_cols
-        was, (cols, side) = cols, _indicator_columns(grid, r, header_cols, side)
-        if cols is not was:  # a workbook's rows share their segment's map
+        new_cols, side = _indicator_columns(grid, r, header_cols, side)
+        if new_cols is not cols:  # a workbook's rows share their segment's map
+            cols = new_cols
             content = [c for k, c in cols.items() if k not in _LEVELS]
             first = min(cols.values())
             levels = [(level, cols[level]) for level in _LEVELS if level in cols]

@@ -34,6 +34,7 @@ HEAD = 6  # duty_no … annual_value
 REF = 6  # 指标参考值 sub-columns
 _INHERIT = ("duty_no", "duty", "goal")  # merged over the rows of a duty
 _CHAIN = _INHERIT + ("name",)  # a new value resets the ones after it
+_NAME = len(_INHERIT)  # 绩效指标's place in the chain
 _DUTY_NO = re.compile(r"^[\d一二三四五六七八九十]+(?:[.．\-]\d+)*[.、．]?$")
 
 
@@ -226,7 +227,7 @@ def _read_matrix(cur: Cursor, header: int, heads: dict[int, dict[str, int]]) -> 
         # a workbook row: its cells are where the segment's header puts them (an empty
         # cell is not in the grid: it reads None)
         chain = [(cells.get((r, c)), c) for c in chain_cols]
-        if chain[3][0] is not None or any((r, c) in cells for _, c, _, _ in reads[-1]):
+        if chain[_NAME][0] is not None or any((r, c) in cells for _, c, _, _ in reads[-1]):
             _add_indicator(cur, r, chain, reads, inherited)
 
 
@@ -290,13 +291,13 @@ def _add_indicator(cur: Cursor, r: int, chain: list[tuple[Any, int]], reads: Rea
     its cells (``_reads``)."""
     grid, form = cur.grid, cur.form
     name_row = r
-    name_value, name_col = chain[3]
+    name_value, name_col = chain[_NAME]
     merge = (grid.merged_at(r, name_col) if name_col and not grid.ragged and name_value is None
              else None)
     if merge is not None:
         # inside a merged 绩效指标: the merge's top-left cell holds the indicator
         name_row, name_col = merge.min_row, merge.min_col
-        chain = [*chain[:3], (grid.get(name_row, name_col), name_col)]
+        chain = [*chain[:_NAME], (grid.get(name_row, name_col), name_col)]
     stated = [value is not None for value, _ in chain]  # (an empty cell reads None)
     # The chain up to the first value the row states continues the rows above (merged
     # cells). From there on it is read with the rest of the row: reading an empty cell
@@ -334,9 +335,12 @@ def _add_indicator(cur: Cursor, r: int, chain: list[tuple[Any, int]], reads: Rea
 
 # (column, model object — 0 the indicator, 1 its standard, 2 its history —, attribute) of
 # the columns after the duty chain
-_FIELDS = tuple((name, ("", "standard", "history").index(group), attr)
-                for name in COLUMNS[len(_CHAIN):]
-                for group, _, attr in (name.rpartition("."),))
+def _field(name: str) -> tuple[str, int, str]:
+    group, _, attr = name.rpartition(".")
+    return name, ("", "standard", "history").index(group), attr
+
+
+_FIELDS = tuple(_field(name) for name in COLUMNS[len(_CHAIN):])
 
 
 # Costs of the ragged-row alignment (see _normalise_ragged). A changed run of empty cells
