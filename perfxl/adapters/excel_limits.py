@@ -6,3 +6,5 @@ every consolidate worker, which never needs openpyxl.
 """
 
 MAX_ROW = 1_048_576  # the last worksheet row
+MAX_STRING = 32_767  # characters in one cell
+MAX_URL = 2_079  # characters in a hyperlink's target

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from perfxl.adapters.atomic import atomic_path
-from perfxl.adapters.excel_limits import MAX_ROW
+from perfxl.adapters.excel_limits import MAX_ROW, MAX_STRING, MAX_URL
 from perfxl.core.consolidate import (
     FINDING_HEADERS, FINDING_NUMBER_COLUMNS, INDICATOR_HEADERS, INDICATOR_NUMBER_COLUMNS,
     TASK_HEADERS, TASK_NUMBER_COLUMNS, Column, FileSummary,
@@ -67,8 +67,6 @@ STREAM_LEVEL = 1
 STYLE_MARKS = {"text": "\x01", "amount": "\x02"}
 TOP_DEPARTMENTS = 30  # bars in the budget chart
 MAX_RULE_BARS = 30
-EXCEL_MAX_STRING = 32767
-MAX_URL = 2079  # Excel's limit for a hyperlink
 LINK_PLACEHOLDER = "perfxl-link-"
 # Test hook: seconds to sleep while the temporary file is half written (kill tests).
 SLOW_WRITE_ENV = "PERFXL_TEST_SLOW_WRITE"
@@ -203,7 +201,7 @@ def _write_summary_sheet(ws, f, output: Path, summaries: list[FileSummary],
 def _write_text(ws, r: int, c: int, value: Any, fmt=None) -> None:
     text = "" if value is None else str(value)
     if text:
-        ws.write_string(r, c, text[:EXCEL_MAX_STRING], fmt)
+        ws.write_string(r, c, text[:MAX_STRING], fmt)
 
 
 def link_target(path: str, output: Path) -> str | None:
@@ -259,7 +257,7 @@ def _write_link(ws, r: int, c: int, path: str, display: str, output: Path, fmt,
         links.append(target)
     else:
         url = ""
-    if not url or ws.write_url(r, c, url, fmt, display[:EXCEL_MAX_STRING]) < 0:
+    if not url or ws.write_url(r, c, url, fmt, display[:MAX_STRING]) < 0:
         _write_text(ws, r, c, display)  # too long for a hyperlink: plain text
 
 
@@ -486,8 +484,8 @@ _SPECIAL = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_x")
 
 def _xml_text(value: str) -> str:
     """A string as the <t> element of an inline string."""
-    if len(value) > EXCEL_MAX_STRING:
-        value = value[:EXCEL_MAX_STRING]
+    if len(value) > MAX_STRING:
+        value = value[:MAX_STRING]
     if _SPECIAL.search(value) is not None:
         if "_x" in value:  # Excel would decode _x0041_; keep the literal text
             value = _ESCAPED_LIKE.sub(r"_x005F_\1", value)
