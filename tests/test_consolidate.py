@@ -20,6 +20,7 @@ from _workbooks import (guangdong_rows, shandong_rows, with_entity_bomb, write_c
                         write_ratio_bomb, write_rows)
 from perfxl.adapters import batch
 from perfxl.adapters.batch import consolidate, discover
+from perfxl.adapters.summary_writer import SUMMARY_TITLE
 from perfxl.core.consolidate import NEEDS_FIX, PASSED, UNREADABLE, summary_columns
 from perfxl.core.model import Task
 from seed_forms import guangdong_seed, shandong_seed
@@ -629,6 +630,25 @@ def test_which_document_properties_make_a_summary(summary_and_form):
     assert not batch.is_summary_workbook(padded)  # too big to be ours
     with zipfile.ZipFile(form) as zf:
         assert not batch.is_summary_workbook(zf.read("docProps/core.xml"))
+
+
+@pytest.mark.parametrize("properties", ["dropped", "retitled"])
+def test_a_summary_that_lost_its_title_is_known_by_its_sheets(summary_and_form, tmp_path, properties):
+    from perfxl.core.rules.config import RuleConfig
+
+    summary, form = summary_and_form
+    copy = tmp_path / "汇总（另存）.xlsx"
+    with zipfile.ZipFile(summary) as src, zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "docProps/core.xml":
+                if properties == "dropped":
+                    continue
+                data = data.replace(SUMMARY_TITLE.encode(), "工作簿1".encode())
+            dst.writestr(info, data)
+    result = batch.process_file(str(copy), copy.name, RuleConfig())
+    assert result.summary.read_error == batch.SUMMARY_REASON
+    assert batch.process_file(str(form), "a.xlsx", RuleConfig()).summary.read_error == ""
 
 
 def test_a_file_whose_document_properties_cannot_be_inflated(tmp_path):

@@ -30,7 +30,10 @@ from pathlib import Path
 from typing import Any
 
 from perfxl import __version__
-from perfxl.adapters.summary_writer import SUMMARY_TITLE, RowRenderer, SummaryMeta, write_summary
+from perfxl.adapters.summary_writer import (
+    FINDING_SHEET, INDICATOR_SHEET, SUMMARY_SHEET, SUMMARY_TITLE, RowRenderer, SummaryMeta,
+    write_summary,
+)
 from perfxl.core.consolidate import (
     FileResult, FileSummary, column_totals, finalize, findings_by_rule, status_counts,
     summarize, summary_columns,
@@ -44,6 +47,9 @@ DEFAULT_TIMEOUT = 120.0  # seconds for one file
 DETAIL_KINDS = ("indicators", "tasks", "findings")
 IN_FLIGHT = 2  # files queued per worker, so a worker never waits for the parent
 CORE_PROPERTIES = "docProps/core.xml"  # where a summary's document title is
+# A summary whose title was lost (another program dropped or rewrote the document
+# properties) is still known by its data sheets; no form has all three.
+SUMMARY_SHEETS = frozenset({SUMMARY_SHEET, INDICATOR_SHEET, FINDING_SHEET})
 MAX_CORE_PROPERTIES = 65536  # a real one is about 1 KB
 SUMMARY_REASON = "这是 perfxl 生成的汇总表，不是申报表（可移出此文件夹）。"
 
@@ -172,14 +178,15 @@ def unreadable(path: str, display: str, reason: str, config: RuleConfig,
 
 def process_file(path: str, display: str, config: RuleConfig) -> FileResult:
     """Read and check one file. Never raises: every failure is the file's read error."""
-    from perfxl.adapters.xlsx_reader import check_workbook, read_form
+    from perfxl.adapters.xlsx_reader import check_workbook, read_form, sheet_titles
     from perfxl.core.rules import check_form
 
     kw: dict[str, Any] = {"framework": config.framework, "tolerance": config.amount_tolerance}
     parts = None
     try:
         parts = check_workbook(path)
-        summary = is_summary_workbook(parts.get(CORE_PROPERTIES))
+        summary = (is_summary_workbook(parts.get(CORE_PROPERTIES))
+                   or SUMMARY_SHEETS <= sheet_titles(parts.get("xl/workbook.xml")))
         form = None if summary else read_form(path, parts=parts)
     except FormReadError as exc:
         # A big summary can exceed the limits meant for forms: it is still named as one.

@@ -355,6 +355,15 @@ def _openpyxl_grids(path, sheets: dict[str, bytes]) -> list[Grid]:
 
 
 
+def sheet_titles(workbook_xml: bytes | None) -> set[str]:
+    """The sheet titles listed in xl/workbook.xml."""
+    text = (workbook_xml or b"").decode("utf-8", "replace")
+    return {_unescape(m.group(1)) for m in _SHEET_NAME.finditer(text)}
+
+
+_SHEET_NAME = re.compile(r'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"')
+
+
 def _sheet_xml(parts: dict[str, bytes]) -> dict[str, bytes]:
     """Sheet title → worksheet XML, through the workbook relationships."""
     wb_xml = parts.get("xl/workbook.xml", b"").decode("utf-8", "replace")
