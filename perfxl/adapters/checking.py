@@ -41,24 +41,32 @@ def load_config(path: str | os.PathLike[str] | None = None,
                 search_from: str | os.PathLike[str] | None = None) -> RuleConfig:
     """Settings from ``path``, or from the nearest ``perfxl.toml`` above ``search_from``
     (default: the current folder); defaults when there is none."""
+    path, data = read_config(path, search_from)
     if path is None:
-        found = find_config(Path(search_from or Path.cwd()))
-        if found is None:
-            return RuleConfig()
-        path = found
+        return RuleConfig()
+    try:
+        return RuleConfig.from_dict(data)
+    except ConfigError as exc:
+        raise ConfigError(f"配置文件 {path}：{exc}") from None
+
+
+def read_config(path: str | os.PathLike[str] | None = None,
+                search_from: str | os.PathLike[str] | None = None) -> tuple[Path | None, dict]:
+    """The parsed ``path``, or the nearest ``perfxl.toml`` above ``search_from`` (default:
+    the current folder), with the file it came from; ``(None, {})`` when there is none."""
+    if path is None:
+        path = find_config(Path(search_from or Path.cwd()))
+        if path is None:
+            return None, {}
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text("utf-8"))
+        return path, tomllib.loads(path.read_text("utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"找不到配置文件 {path}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"无法读取配置文件 {path}：{exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"配置文件 {path} 格式有误：{exc}") from None
-    try:
-        return RuleConfig.from_dict(data)
-    except ConfigError as exc:
-        raise ConfigError(f"配置文件 {path}：{exc}") from None
 
 
 def find_config(start: Path) -> Path | None:

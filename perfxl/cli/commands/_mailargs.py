@@ -8,25 +8,42 @@ import sys
 from perfxl.cli import UserError
 
 
+CONFIG_HELP = "邮件设置文件；不指定时使用当前目录或上级目录中的 perfxl.toml（[mail] 段）"
+
+# Options the [mail] table of perfxl.toml may supply: option -> (file setting, built-in default).
+SMTP_OPTIONS = {
+    "smtp_host": ("host", None), "smtp_port": ("port", 0), "smtp_security": ("security", "starttls"),
+    "smtp_user": ("user", None), "smtp_cafile": ("cafile", None), "rate": ("rate", 30.0),
+    "retries": ("retries", 3), "sender": ("sender", None), "sender_name": ("sender_name", ""),
+    "sender_contact": ("sender_contact", ""), "templates": ("templates", None),
+    "instructions": ("instructions", ""),
+}
+IMAP_OPTIONS = {  # [mail.imap]
+    "imap": ("host", None), "imap_port": ("port", 0), "imap_security": ("security", "ssl"),
+    "imap_user": ("user", None), "imap_cafile": ("cafile", None), "folder": ("folder", "INBOX"),
+}
+
+
 def add_smtp(p) -> None:
-    g = p.add_argument_group("发送邮件")
+    p.add_argument("--config", metavar="perfxl.toml", help=CONFIG_HELP)
+    g = p.add_argument_group("发送邮件", "命令行未指定的设置取自 perfxl.toml 的 [mail] 段，再没有时用默认值")
     mode = g.add_mutually_exclusive_group()
     mode.add_argument("--send", action="store_true", help="通过邮件服务器发送")
     mode.add_argument("--dry-run", action="store_true", help="不发送，把每封邮件写成 .eml 文件供检查")
     g.add_argument("--smtp-host", metavar="主机", help="SMTP 服务器地址")
-    g.add_argument("--smtp-port", type=int, default=0, metavar="端口", help="端口（默认 starttls 587、ssl 465）")
-    g.add_argument("--smtp-security", choices=("starttls", "ssl", "none"), default="starttls",
+    g.add_argument("--smtp-port", type=int, metavar="端口", help="端口（默认 starttls 587、ssl 465）")
+    g.add_argument("--smtp-security", choices=("starttls", "ssl", "none"),
                    help="加密方式（默认 starttls；none 只用于本机测试）")
     g.add_argument("--smtp-user", metavar="用户名",
                    help="登录用户名（也可用环境变量 PERFXL_SMTP_USER；密码只从环境变量 PERFXL_SMTP_PASSWORD 或系统钥匙串读取）")
     g.add_argument("--smtp-cafile", metavar="文件", help="邮件服务器证书的 CA 文件（单位自建服务器时使用）")
-    g.add_argument("--rate", type=_rate, default=30.0, metavar="N/min", help="发送速度上限，例如 20/min（默认每分钟 30 封）")
-    g.add_argument("--retries", type=int, default=3, metavar="次数", help="临时失败时的重试次数（默认 3）")
+    g.add_argument("--rate", type=_rate, metavar="N/min", help="发送速度上限，例如 20/min（默认每分钟 30 封）")
+    g.add_argument("--retries", type=int, metavar="次数", help="临时失败时的重试次数（默认 3）")
     g.add_argument("--sender", metavar="邮箱", help="发件人地址（默认取 SMTP 用户名）")
-    g.add_argument("--sender-name", default="", metavar="名称", help="发件单位名称，显示在发件人和落款")
-    g.add_argument("--sender-contact", default="", metavar="联系方式", help="联系电话或联系人，写入正文")
+    g.add_argument("--sender-name", metavar="名称", help="发件单位名称，显示在发件人和落款")
+    g.add_argument("--sender-contact", metavar="联系方式", help="联系电话或联系人，写入正文")
     g.add_argument("--templates", metavar="文件夹", help="自定义邮件模板文件夹（同名 .j2 文件覆盖默认模板）")
-    g.add_argument("--instructions", default="", metavar="文字或@文件", help="附加说明，写入正文（@文件名 读取文件内容）")
+    g.add_argument("--instructions", metavar="文字或@文件", help="附加说明，写入正文（@文件名 读取文件内容）")
     g.add_argument("--retry-uncertain", action="store_true",
                    help="重发上次中断时状态不明的邮件（对方可能收到两次）")
 
@@ -34,14 +51,34 @@ def add_smtp(p) -> None:
 def _rate(text: str) -> float:
     import argparse
 
-    value = text.strip().lower().removesuffix("/min").removesuffix("/分钟")
+    from perfxl.adapters.mail.settings import parse_rate
+
     try:
-        rate = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"无法识别的速度“{text}”，应写成 20/min") from None
-    if rate <= 0:
-        raise argparse.ArgumentTypeError("速度必须大于 0")
-    return rate
+        return parse_rate(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def apply_config(args) -> None:
+    """Fill every mail option left off the command line: from perfxl.toml's [mail], else
+    the built-in default (flag > file > default)."""
+    from perfxl.adapters.mail.settings import load_mail_settings
+    from perfxl.core.rules import ConfigError
+
+    try:
+        mail = load_mail_settings(args.config)
+    except ConfigError as exc:
+        raise UserError(str(exc)) from None
+    for options, section, protocol in ((SMTP_OPTIONS, mail, "SMTP"), (IMAP_OPTIONS, mail.imap, "IMAP")):
+        for option, (setting, default) in options.items():
+            if not hasattr(args, option) or getattr(args, option) is not None:
+                continue
+            # The environment outranks the file, as a flag does: PERFXL_SMTP_USER set for
+            # this session must log in with PERFXL_SMTP_PASSWORD, not the file's user.
+            if setting == "user" and os.environ.get(f"PERFXL_{protocol}_USER"):
+                continue
+            value = getattr(section, setting)
+            setattr(args, option, default if value is None else value)
 
 
 def smtp_settings(args):
@@ -51,7 +88,7 @@ def smtp_settings(args):
     if not args.send:
         return None
     if not args.smtp_host:
-        raise UserError("发送邮件需要 --smtp-host")
+        raise UserError("发送邮件需要 --smtp-host（也可写在 perfxl.toml 的 [mail] 段：host = \"服务器地址\"）")
     try:
         creds = lookup("smtp", args.smtp_host, args.smtp_user)
         return SmtpSettings(args.smtp_host, args.smtp_port, args.smtp_security, creds,

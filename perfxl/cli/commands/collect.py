@@ -13,16 +13,18 @@ def add_arguments(p) -> None:
     p.add_argument("workdir", metavar="分发文件夹", help="perfxl distribute -o 指定的文件夹")
     p.add_argument("--from", dest="from_dir", metavar="文件夹",
                    help="收到的表格所在文件夹（.xlsx 文件或另存的 .eml 邮件）")
-    p.add_argument("--imap", metavar="主机", help="从 IMAP 邮箱读取回复邮件")
-    p.add_argument("--imap-port", type=int, default=0, metavar="端口", help="端口（默认 ssl 993，starttls 143）")
-    p.add_argument("--imap-security", choices=("ssl", "starttls", "none"), default="ssl",
+    p.add_argument("--imap", metavar="主机",
+                   help="从 IMAP 邮箱读取回复邮件（不加 --from 时也可写在 perfxl.toml 的 [mail.imap] 段）")
+    p.add_argument("--imap-port", type=int, metavar="端口", help="端口（默认 ssl 993，starttls 143）")
+    p.add_argument("--imap-security", choices=("ssl", "starttls", "none"),
                    help="加密方式（默认 ssl；none 只允许本机）")
     p.add_argument("--imap-user", metavar="用户名",
                    help="登录用户名（也可用 PERFXL_IMAP_USER；密码只从 PERFXL_IMAP_PASSWORD 或系统钥匙串读取）")
     p.add_argument("--imap-cafile", metavar="文件", help="IMAP 服务器证书的 CA 文件")
-    p.add_argument("--folder", default="INBOX", metavar="邮件文件夹", help="要读取的邮件文件夹（默认 INBOX）")
+    p.add_argument("--folder", metavar="邮件文件夹", help="要读取的邮件文件夹（默认 INBOX）")
     p.add_argument("--roster", metavar="部门名单", help="使用新的部门名单（默认用分发时的名单）")
     p.add_argument("--status", metavar="文件", help="回收状态表的保存位置（默认 分发文件夹/回收状态.xlsx）")
+    p.add_argument("--config", metavar="perfxl.toml", help=_mailargs.CONFIG_HELP)
 
 
 def imap_settings(args):
@@ -43,8 +45,14 @@ def run(args) -> int:
     from perfxl.adapters.mail.imap import ImapError
     from perfxl.core.collection import NEEDS_FIX, STATUSES
 
+    imap_given = args.imap is not None
+    _mailargs.apply_config(args)
+    if args.from_dir and not imap_given:
+        # --from alone means that folder only; the file's mailbox is where collect looks
+        # when it is told no source at all.
+        args.imap = None
     if not args.from_dir and not args.imap:
-        raise UserError("请用 --from 指定文件夹，或用 --imap 指定邮箱")
+        raise UserError("请用 --from 指定文件夹，或用 --imap 指定邮箱（也可写在 perfxl.toml 的 [mail.imap] 段）")
     try:
         res = collect(args.workdir, from_dir=args.from_dir, imap=imap_settings(args),
                       roster_path=args.roster, status_file=args.status, progress=print)

@@ -25,6 +25,7 @@ def run(args) -> int:
     from perfxl.adapters.mail.api import DistributionError, distribute
     from perfxl.adapters.mail.compose import ComposeError
 
+    _mailargs.apply_config(args)
     smtp = _mailargs.smtp_settings(args)
     sender = _mailargs.sender(args, smtp)
     try:

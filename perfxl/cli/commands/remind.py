@@ -22,6 +22,7 @@ def run(args) -> int:
     from perfxl.adapters.mail.api import DistributionError, remind
     from perfxl.adapters.mail.compose import ComposeError
 
+    _mailargs.apply_config(args)
     smtp = _mailargs.smtp_settings(args)
     try:
         res = remind(args.workdir, send=args.send, dry_run=args.dry_run, round_label=args.round_label,

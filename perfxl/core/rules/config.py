@@ -58,6 +58,8 @@ class RuleConfig:
             if isinstance(inner, dict):
                 inner = inner.get("perfxl", inner) if nest == "tool" else inner
                 data.update(inner)
+        # The mail commands' table shares the file; perfxl.adapters.mail.settings checks it.
+        data.pop("mail", None)
         kwargs: dict[str, Any] = {}
         base = cls()
         for key, value in data.items():
