@@ -4,11 +4,12 @@
     python benchmarks/consolidate.py --memory [N]
 
 Generates N department forms (default 1,000; both layouts alternating; realistic Chinese
-text, 40–80 indicators, merged cells, shared strings): K base forms per layout (default
-20), each in its own wording, are written with the official template writer and every
-form is derived from one of them by rewriting its department, numbers and amounts.
-``--bases 1`` gives the forms of the versions before that option (one base per layout,
-60 indicators, the same wording in every form); ``--simple`` uses a small direct writer.
+text, 40–80 indicators, merged cells): K base forms per layout (default 20), each in its
+own wording, are written with the official template writer and every form is derived
+from one of them by rewriting its department, counts, rates and amounts, each kept
+plausible (``generate_from_templates``), so a form carries the findings of its base.
+``--bases 1`` derives every form from one base per layout (60 indicators, the same
+wording in every form); ``--simple`` uses a small direct writer (shared strings).
 Generation is not measured. Then it measures in the same run:
 
   (a) the floor: open every file's zip and decompress every member, one process;
@@ -16,13 +17,17 @@ Generation is not measured. Then it measures in the same run:
   (c) openpyxl ``load_workbook`` (default mode) over the same files, one process — on a
       sample of M files (default 200) when N is larger, reported per form.
 
-Prints per-form times and the ratios (b)/(a) and (c)/(b). Goals on 2 cores: (b) within
-6× the floor, (c)/(b) ≥ 20. On a machine shared with other jobs the wall clock says as
-much about them as about perfxl, so it also prints the load average, the CPU time of each
-measurement (the workers' separately) and the ratios those give for idle cores.
+Prints per-form times, the errors and warnings per form, and the ratios (b)/(a) and
+(c)/(b). Goals on 2 cores: (b) within 6× the floor, (c)/(b) ≥ 20. On a machine shared
+with other jobs the wall clock says as much about them as about perfxl, so it also
+prints the load average, the CPU time of each measurement (the workers' separately) and
+the ratios those give for idle cores.
 
 ``--memory N`` (default 10,000) generates N forms and runs consolidate in a child process,
 printing that process's peak RSS (ru_maxrss) and the largest worker's peak RSS.
+
+Measurements made with the derivation before 2026-11-30's rewrite (which redrew every
+number, ~60–80 findings per form) are not comparable: docs/dev/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -289,12 +294,13 @@ def base_form(layout: str, rng: random.Random, n_ind: int = 60):
     inds = []
     for k in range(n_ind):
         base, pattern = rng.choice([p[2] for p in pairs])
-        v = value(rng, pattern)
+        numbers = {"n": rng.randint(2, 5000), "p": rng.randint(80, 100)}
+        past = [pattern.format(**_past(rng, numbers)) for _ in range(3)]
         inds.append(Indicator(
             duty_no=str(k // 7 + 1), duty=DUTIES[(k // 7) % len(DUTIES)], goal=TASK_NAMES[(k // 7) % 12],
             name=name(rng, base), explanation="依据年度工作计划和相关文件要求，" + rng.choice(GOALS),
-            annual_value=v, standard=Standard("", value(rng, pattern), "内部工作计划"),
-            history=History(value(rng, pattern), value(rng, pattern), "内部统计"),
+            annual_value=pattern.format(**numbers), standard=Standard("", past[0], "内部工作计划"),
+            history=History(past[1], past[2], "内部统计"),
             activity=rng.choice(CONTENT)[:30], project="办案业务及装备经费"))
     budget.declared_total = round(basic + project, 2)
     return Form(layout="shandong", title="2024年度部门预算整体绩效目标表", department=department(1),
@@ -327,14 +333,14 @@ METHODS = ["制定年度工作方案，明确责任分工和时间节点", "采�
            "依托信息化平台实现全流程留痕管理", "组织业务骨干深入基层开展指导", "分片包干、挂图作战"]
 QUALITATIVE = ["明显提升", "有效提高", "持续改善", "保持稳定", "逐步完善", "有效降低", "稳步提升", "达到预期目标"]
 # 二级 → groups of (name suffixes, value patterns that fit them); {n} a count, {p} a
-# rate, {m} a month, {u} the unit of the name's suffix.
+# rate, {m} a month, {d} a number of working days, {u} the unit of the name's suffix.
 PERCENT = ["≥{p}%", "100%", "=100%", "≥{p}%", "不低于{p}%"]
 MEASURES = {
     "数量指标": [(["场次", "次数", "数量", "人次", "覆盖户数", "办理件数", "完成数", "项目个数"],
               ["≥{n}{u}", "≥{n}{u}", "不少于{n}{u}", "={n}{u}", "{n}{u}以上"])],
     "质量指标": [(["合格率", "达标率", "验收合格率", "规范率", "准确率"], PERCENT)],
     "时效指标": [(["按时完成率", "按期办结率", "及时率"], PERCENT),
-              (["完成时限", "办理时限"], ["≤{n}个工作日", "{m}月底前完成"])],
+              (["完成时限", "办理时限"], ["≤{d}个工作日", "{m}月底前完成"])],
     "成本指标": [(["成本", "经费", "人均成本", "单次成本", "补助标准"],
               ["≤{n}万元", "≤{n}元/人", "≤{n}元/次", "不超过{n}万元"])],
     "经济效益指标": [(["带动社会投资", "节约行政成本", "挽回经济损失"], ["≥{n}万元", "明显增加"]),
@@ -358,8 +364,22 @@ PROJECTS = ["基本支出", "业务运行经费", "办案业务及装备经费",
 REF_SOURCES = ["计划标准", "行业标准", "历史标准", "预算支出标准", "内部工作计划", "内部统计", "年度统计报表"]
 
 
-def _fill(rng: random.Random, pattern: str, unit: str = "件") -> str:
-    return pattern.format(n=rng.randint(2, 5000), p=rng.randint(80, 100), m=rng.randint(3, 12), u=unit)
+def _numbers(rng: random.Random) -> dict[str, int]:
+    return {"n": rng.randint(2, 5000), "p": rng.randint(80, 100), "m": rng.randint(3, 12), "d": rng.randint(3, 30)}
+
+
+def _fill(rng: random.Random, pattern: str, unit: str = "件", numbers: dict[str, int] | None = None) -> str:
+    return pattern.format(**(numbers or _numbers(rng)), u=unit)
+
+
+def _past(rng: random.Random, numbers: dict[str, int]) -> dict[str, int]:
+    """The numbers of a reference value (standard or past years) of a target drawn as
+    ``numbers``: at or a little below it, as departments set targets no lower than
+    before — and now and then above it, which real returns do too (PX603)."""
+    n, p = numbers["n"], numbers["p"]
+    if rng.random() < 0.02:
+        return {**numbers, "n": round(n * rng.uniform(1.05, 1.3)), "p": min(100, p + rng.randint(1, 5))}
+    return {**numbers, "n": round(n * rng.uniform(0.8, 1)), "p": p - rng.randint(0, 3)}
 
 
 def _goal(rng: random.Random, scopes: list[str]) -> str:
@@ -442,6 +462,8 @@ def varied_form(layout: str, rng: random.Random):
     for k, (level2, name_, pattern, unit) in enumerate(names):
         d = min(int(k / per_duty), len(duties) - 1)
         referenced = rng.random() < 0.8
+        numbers = _numbers(rng)
+        past = [_fill(rng, pattern, unit, _past(rng, numbers)) for _ in range(4)]
         inds.append(Indicator(
             duty_no=str(d + 1), duty=duties[d], goal=f"{rng.choice(VERBS)}{duties[d]}",
             name=name_, explanation=rng.choice([
@@ -449,11 +471,9 @@ def varied_form(layout: str, rng: random.Random):
                 f"依据{rng.choice(scopes)}年度工作计划和相关文件要求，{_goal(rng, scopes)}",
                 f"用于考核{rng.choice(WORKS)}的完成情况，{rng.choice(PURPOSES)}。",
                 f"{name_}={rng.choice(WORKS)}完成数/计划数×100%。"]),
-            annual_value=_fill(rng, pattern, unit),
-            standard=Standard(rng.choice(["", _fill(rng, pattern, unit)]), _fill(rng, pattern, unit),
-                              rng.choice(REF_SOURCES)) if referenced else None,
-            history=History(_fill(rng, pattern, unit), _fill(rng, pattern, unit),
-                            rng.choice(REF_SOURCES)) if referenced else None,
+            annual_value=_fill(rng, pattern, unit, numbers),
+            standard=Standard(rng.choice(["", past[0]]), past[1], rng.choice(REF_SOURCES)) if referenced else None,
+            history=History(past[2], past[3], rng.choice(REF_SOURCES)) if referenced else None,
             note="" if referenced else rng.choice(["新增指标，无历史数据。", "首次设置该指标，暂无标准值。"]),
             activity=f"{rng.choice(VERBS)}{rng.choice(WORKS)}", project=rng.choice(PROJECTS)))
     budget.declared_total = round(basic + project, 2)
@@ -466,9 +486,43 @@ def varied_form(layout: str, rng: random.Random):
 BASES = 20
 
 _W3C_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
-_NUMBER_CELL = re.compile(r'(<c r="[A-Z]+\d+"(?: s="\d+")?(?: t="n")?><v>)([0-9.]+)(</v></c>)')
+_NUMBER_CELL = re.compile(r'(<c r="[A-Z]+\d+"(?: s="(\d+)")?(?: t="n")?><v>)([0-9.]+)(</v></c>)')
 _TEXT = re.compile(r"(<t(?: [^>]*)?>)([^<]*)(</t>)")
-_DIGITS = re.compile(r"(?<![\d.])\d+(?![\d.]*\s*年)")
+# The numbers in texts that a derived form changes: a whole count before its unit and a
+# whole rate before its %. Years (2024年), months (6月底前), ordinals (第2分局), list and
+# duty numbers (目标1：, （1）), decimals stay as the base form wrote them.
+_COUNT = re.compile(r"(?<![\d.第])\d+(?=[个场次件项户人篇宗元万])")
+_RATE = re.compile(r"(?<![\d.])\d+(?=[%％])")
+_CELL_FORMATS = re.compile(r"<cellXfs.*?</cellXfs>", re.S)
+_XF = re.compile(r"<xf\b[^>]*>")
+_FORMAT_ID = re.compile(r'numFmtId="(\d+)"')
+
+
+def _scaled_styles(styles: bytes) -> dict[str, int | None]:
+    """The cell styles (``s="…"``) of the numbers a derived form scales, each with the
+    ``ndigits`` to round to: whole numbers (format "0", id 1: head count, units) to
+    whole numbers, the other formats (amounts) to cents. Numbers in the General format
+    (Shandong's 职责序号) are not quantities and stay."""
+    out: dict[str, int | None] = {}
+    for k, xf in enumerate(_XF.findall(_CELL_FORMATS.search(styles.decode("utf-8")).group(0))):
+        fmt = _FORMAT_ID.search(xf)
+        if fmt and fmt.group(1) != "0":
+            out[str(k)] = None if fmt.group(1) == "1" else 2
+    return out
+
+
+def _derive(text: str, factor: float, shift: int) -> str:
+    """A base form's text as another department writes it: counts scaled by the form's
+    factor, rates between 0 and 100 % moved by its shift but never above 100 % (0 %,
+    100 % — also in ×100% — and rates above it stay). Both maps keep the order of
+    numbers, so equal values stay equal (two value columns agree) and a target stays at
+    or above its reference values, as in the base form."""
+    def rate(m: re.Match) -> str:
+        p = int(m.group())
+        return str(min(100, max(1, p + shift))) if 0 < p < 100 else m.group()
+
+    text = _COUNT.sub(lambda m: str(max(1, round(int(m.group()) * factor))), text)
+    return _RATE.sub(rate, text)
 
 
 def _stamped(members: list[tuple[zipfile.ZipInfo, bytes]]) -> list[tuple[zipfile.ZipInfo, bytes]]:
@@ -485,13 +539,13 @@ def _stamped(members: list[tuple[zipfile.ZipInfo, bytes]]) -> list[tuple[zipfile
 
 def generate_from_templates(n: int, folder: Path, seed: int = 20240101, bases: int = 1) -> list[Path]:
     """Write ``bases`` forms per layout with the official template writer, then derive
-    every form from one of them by rewriting its XML: department name, the numbers in
-    texts, and the amounts (all scaled by one factor, so the sums still agree).
+    every form from one of them by rewriting its XML: the department name, the counts
+    and rates in texts (``_derive``), the amounts (all scaled by one factor, so the sums
+    still agree) and the whole-number cells (scaled by it and rounded).
 
-    ``bases=1`` is the generator as it was before there were several bases: one
-    ``base_form`` per layout, the same files for the same seed. With more, each base is a
-    ``varied_form`` from its own seed, so the first forms do not depend on ``n`` and only
-    the bases the forms use are written."""
+    ``bases=1`` derives every form from one ``base_form`` per layout. With more, each base
+    is a ``varied_form`` from its own seed, so the first forms do not depend on ``n`` and
+    only the bases the forms use are written."""
     from perfxl.adapters.template import write_form
 
     rng = random.Random(seed)
@@ -512,12 +566,13 @@ def generate_from_templates(n: int, folder: Path, seed: int = 20240101, bases: i
             with zipfile.ZipFile(path) as zf:
                 members = [(i, zf.read(i)) for i in zf.infolist()]
             path.unlink()
-            templates[layout].append((form.department, _stamped(members)))
+            scaled = _scaled_styles(dict((i.filename, d) for i, d in members)["xl/styles.xml"])
+            templates[layout].append((form.department, scaled, _stamped(members)))
     paths = []
     for i in range(n):
         layout = "guangdong" if i % 2 == 0 else "shandong"
-        dept, members = templates[layout][(i // 2) % len(templates[layout])]
-        factor = rng.uniform(0.3, 3.0)
+        dept, scaled, members = templates[layout][(i // 2) % len(templates[layout])]
+        factor, shift = rng.uniform(0.3, 3.0), rng.randint(-5, 5)
         sub = folder / f"{i // 500:03d}"
         sub.mkdir(exist_ok=True)
         p = sub / f"form_{i:05d}.xlsx"
@@ -525,11 +580,11 @@ def generate_from_templates(n: int, folder: Path, seed: int = 20240101, bases: i
             for info, data in members:
                 if info.filename == "xl/sharedStrings.xml" or info.filename.startswith("xl/worksheets/sheet"):
                     text = data.decode("utf-8")
-                    text = _TEXT.sub(lambda m: m.group(1) + _DIGITS.sub(
-                        lambda d: str(rng.randint(2, 5000)),
-                        m.group(2).replace(dept, department(i))) + m.group(3), text)
+                    text = _TEXT.sub(lambda m: m.group(1) + _derive(m.group(2), factor, shift).replace(
+                        dept, department(i)) + m.group(3), text)
                     text = _NUMBER_CELL.sub(
-                        lambda m: f"{m.group(1)}{round(float(m.group(2)) * factor, 2)}{m.group(3)}",
+                        lambda m: m.group(0) if m.group(2) not in scaled
+                        else m.group(1) + str(round(float(m.group(3)) * factor, scaled[m.group(2)])) + m.group(4),
                         text)
                     data = text.encode("utf-8")
                 zf.writestr(info, data)
@@ -591,9 +646,18 @@ def measure_memory(folder: Path, out: Path, jobs: int | None) -> dict:
     elapsed, res = perfxl_run(folder, out, jobs)
     self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    errors, warnings = findings_per_form(res)
     return {"seconds": elapsed, "files": res.files, "indicator_rows": res.row_counts["indicators"],
+            "errors_per_form": errors, "warnings_per_form": warnings,
             "parent_peak_rss_mb": self_rss / 1024, "largest_worker_peak_rss_mb": child_rss / 1024,
             "output_mb": out.stat().st_size / 2**20}
+
+
+def findings_per_form(res) -> tuple[float, float]:
+    """Errors and warnings per form over a consolidation: how realistic the corpus is
+    (real returns carry a few; the rules' work grows with them)."""
+    n = max(1, res.files)
+    return (sum(s.errors for s in res.summaries) / n, sum(s.warnings for s in res.summaries) / n)
 
 
 def positive(text: str) -> int:
@@ -610,8 +674,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--memory", nargs="?", type=int, const=10000, default=None, metavar="N")
     ap.add_argument("--keep", type=Path, help="generate into (and keep) this folder")
     ap.add_argument("--bases", type=positive, default=BASES, metavar="K",
-                    help=f"derive the forms from K base forms per layout (default {BASES}; 1: as before "
-                         "this option, every form from one base per layout)")
+                    help=f"derive the forms from K base forms per layout (default {BASES}; 1: every form "
+                         "from one base per layout, the same wording in every form)")
     ap.add_argument("--simple", action="store_true",
                     help="generate with the small direct writer instead of the official templates")
     ap.add_argument("--_measure-memory", nargs=2, dest="measure_memory", help=argparse.SUPPRESS)
@@ -649,10 +713,11 @@ def main(argv: list[str] | None = None) -> int:
         c = openpyxl_loop(sample) * n / len(sample)
         cpu3 = cpu()
         load_after = os.getloadavg()[0]
+        errors, warnings = findings_per_form(res)
         print(f"(a) floor, unzip every member:      {a * 1000 / n:8.2f} ms/form  ({a:.2f} s)")
         print(f"(b) perfxl consolidate, end to end: {b * 1000 / n:8.2f} ms/form  ({b:.2f} s; "
               f"read+check {res.read_seconds:.2f} s on {res.jobs} processes, write {res.write_seconds:.2f} s; "
-              f"{res.row_counts['indicators']} indicator rows)")
+              f"{res.row_counts['indicators']} indicator rows, {errors:.2f} errors and {warnings:.2f} warnings per form)")
         print(f"(c) openpyxl load_workbook loop:    {c * 1000 / n:8.2f} ms/form  "
               f"(measured on {len(sample)} forms)")
         print(f"(b)/(a) = {b / a:.1f}   (goal ≤ 6)")

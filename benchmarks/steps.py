@@ -4,8 +4,9 @@
 
 Generates N forms (default 300) with the same generator as ``consolidate.py`` (official
 templates, both layouts alternating, derived from K base forms per layout, default 20;
-``--bases 1`` gives the forms of the versions before that option), then runs every step of ``batch.process_file`` on each
-of them in this one process, cold (one pass), and prints the CPU milliseconds per form of:
+``--bases 1``: every form from one base per layout), then runs every step of
+``batch.process_file`` on each of them in this one process, cold (one pass), and prints
+the CPU milliseconds per form of:
 
   scan   the safety checks of the zip (``check_workbook``), decompressing the XML parts
   grid   the cells → a Grid per sheet, formula cells dropped
@@ -21,9 +22,10 @@ varies much less. Compare runs made back to back.
 writer (``--simple`` in consolidate.py) and for the bundled examples, the ``repr`` of what
 ``process_file`` returns — the summary row and every indicator, task and finding row. Two
 versions of the code that write the same digest give the same summary workbook: use it to
-check that a speed-up changed nothing. With ``--bases 1`` the digest is what it was before
-``--bases`` existed; with more, its first line says how many (``# bases K``), so that a
-digest of a different corpus is not mistaken for a change in the code.
+check that a speed-up changed nothing. With more than one base, its first line says how
+many (``# bases K``), so that a digest of a different corpus is not mistaken for a change
+in the code. Digests and timings made with the derivation before 2026-11-30's rewrite
+(consolidate.py's ``generate_from_templates``) are of other forms: not comparable.
 """
 
 from __future__ import annotations
@@ -105,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("n", nargs="?", type=int, default=300)
     ap.add_argument("--bases", type=bench.positive, default=bench.BASES, metavar="K",
-                    help=f"base forms per layout (default {bench.BASES}; 1: one, as before this option)")
+                    help=f"base forms per layout (default {bench.BASES}; 1: one, the same wording in every form)")
     ap.add_argument("--keep", type=Path, help="generate into (and reuse) this folder")
     ap.add_argument("--digest", type=Path, metavar="FILE")
     args = ap.parse_args(argv)

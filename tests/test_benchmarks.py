@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
-from collections import defaultdict
+import random
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from perfxl.adapters.batch import process_file
@@ -50,3 +51,20 @@ def test_one_base_gives_one_wording_per_layout(tmp_path):
     results = _results(bench.generate_from_templates(6, tmp_path / "forms", bases=1))
     assert {layout: len(s) for layout, s in _name_sets(results).items()} == {"guangdong": 1, "shandong": 1}
     assert {r.summary.indicator_count for r in results} == {60}
+
+
+def test_derived_forms_carry_the_findings_of_their_base_form(tmp_path):
+    """The derivation keeps every number plausible (rates ≤ 100 %, whole head counts, the
+    order of a target and its reference values), so a derived form is no worse than the
+    base form it comes from: a benchmark corpus with the findings of real returns."""
+    from perfxl.adapters.template import write_form
+
+    derived = _results(bench.generate_from_templates(4, tmp_path / "forms", bases=2))
+    for i, result in enumerate(derived):
+        layout = ("guangdong", "shandong")[i % 2]
+        write_form(bench.varied_form(layout, random.Random(f"20240101/{layout}/{i // 2}")), tmp_path / "base.xlsx")
+        (base,) = _results([tmp_path / "base.xlsx"])
+        rules, base_rules = (Counter(row[4] for row in r.findings) for r in (result, base))
+        assert base_rules, "the base forms carry a few findings, as real returns do"
+        assert not rules - base_rules  # no rule fires more often: not PX405 (≥1720%), not PX205 (120.15 人)
+        assert sum(rules.values()) >= sum(base_rules.values()) - 2
