@@ -24,6 +24,7 @@ import sys
 from types import ModuleType
 
 from perfxl import __version__
+from perfxl.cli.argparse_zh import ArgumentParser
 from perfxl.core.findings import FormReadError
 
 
@@ -43,11 +44,12 @@ def command_modules() -> list[ModuleType]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="perfxl",
         description="部门整体预算绩效目标表工具：模板、读取、校验、指标库、汇总、分发。",
     )
-    parser.add_argument("--version", action="version", version=f"perfxl {__version__}")
+    parser.add_argument("--version", action="version", version=f"perfxl {__version__}",
+                        help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", metavar="命令")
     for mod in command_modules():
         p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP)
