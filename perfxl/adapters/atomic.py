@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,9 +23,31 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        # mkstemp makes the file readable by its owner only; the output should have the
+        # permissions of the file it replaces, or of any new file, so that a summary saved
+        # to a shared folder stays readable by colleagues.
+        os.chmod(tmp_path, _mode_for(target))
         with open(tmp_path, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp_path, target)
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+def _mode_for(target: Path) -> int:
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:  # no file there yet
+        return 0o666 & ~_UMASK
+
+
+def _umask() -> int:
+    # The only portable way to read the umask is to set it; done once, at import, before
+    # any thread of ours could create a file meanwhile.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _umask()
