@@ -366,3 +366,66 @@ def test_a_far_used_range_is_refused_before_calamine_allocates_it(tmp_path):
     values = [c for ws in openpyxl.load_workbook(out, read_only=True).worksheets
               for row in ws.iter_rows(values_only=True) for c in row]
     assert reason in values
+
+
+def _forms_workbook(path: Path, seed_form, sheets: list[tuple[str, int, str]]) -> Path:
+    """One Guangdong form per (title, year, sheet state), in this tab order."""
+    from dataclasses import replace
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, year, state in sheets:
+        ws = wb.create_sheet(title)
+        rows, merges = guangdong_rows(replace(seed_form, year=year))
+        for r in rows:
+            ws.append(r)
+        for m in merges:
+            ws.merge_cells(m)
+        ws.sheet_state = state
+    wb.active = next(i for i, (_, _, state) in enumerate(sheets) if state == "visible")
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("state", ["hidden", "veryHidden"])
+def test_a_hidden_copy_before_the_form_is_not_read(tmp_path, seed_form, state):
+    path = _forms_workbook(tmp_path / "v.xlsx", seed_form,
+                           [("2022年（旧）", 2022, state), ("申报表", 2023, "visible")])
+    for engine in ("auto", "calamine", "openpyxl"):
+        form = read_form(path, engine=engine)
+        assert form.year == 2023 and form.sources["department"].sheet == "申报表"
+        assert form.other_forms == []  # put away on purpose: no finding
+
+
+def test_a_form_kept_only_on_a_hidden_sheet_is_still_read(tmp_path, seed_form):
+    path = _forms_workbook(tmp_path / "v.xlsx", seed_form,
+                           [("说明", 2023, "visible"), ("申报表", 2023, "hidden")])
+    wb = openpyxl.load_workbook(path)
+    wb["说明"].delete_rows(1, wb["说明"].max_row)
+    wb["说明"]["A1"] = "请填写第二张表"
+    wb.save(path)
+    form = read_form(path)
+    assert form.sources["department"].sheet == "申报表" and form.other_forms == []
+
+
+@pytest.mark.parametrize("order", [("2022年", "2023年"), ("2023年", "2022年")])
+def test_of_two_visible_forms_the_latest_year_is_read_and_the_other_named(tmp_path, seed_form, order):
+    from perfxl.adapters.checking import check_file
+
+    path = _forms_workbook(tmp_path / "v.xlsx", seed_form,
+                           [(title, int(title[:4]), "visible") for title in order])
+    form = read_form(path)
+    assert form.year == 2023 and form.sources["department"].sheet == "2023年"
+    assert form.other_forms == [("2022年", 2022)]
+    found = [f for f in check_file(path) if f.rule == "PX002"]
+    assert [(f.sheet, f.severity, f.message) for f in found] == [(
+        "2023年", "warning",
+        "工作簿中有多张申报表，已读取工作表“2023年”（2023年度），未读取“2022年”（2022年度）")]
+
+
+def test_of_two_visible_forms_of_one_year_the_first_tab_is_read(tmp_path, seed_form):
+    path = _forms_workbook(tmp_path / "v.xlsx", seed_form,
+                           [("修改稿", 2023, "visible"), ("申报表", 2023, "visible")])
+    form = read_form(path)
+    assert form.sources["department"].sheet == "修改稿"
+    assert form.other_forms == [("申报表", 2023)]

@@ -4,7 +4,8 @@ The workbook is checked before any parser touches it (not a zip, corrupt, encryp
 legacy .xls, zip bomb, XML with DTD/entity declarations), then each sheet becomes a
 ``Grid`` — by default straight from the XML parts the checks kept (sheet_xml.py), else
 through python-calamine or openpyxl in read-only mode — and the
-first sheet that looks like a form is parsed by the pure parsers in perfxl.core.parsing.
+sheet that looks like a form is parsed by the pure parsers in perfxl.core.parsing (of
+several: visible before hidden, then the latest year; see docs/dev/reader.md).
 Every problem is a FormReadError with a Chinese message naming the file. The source file
 is only ever opened for reading.
 """
@@ -57,23 +58,55 @@ def read_form(path: str | os.PathLike[str], *, engine: str = "auto", parts: Part
     """Read the form in ``path``. Raises FormReadError (Chinese message, file named).
     ``parts``: what ``check_workbook(path)`` returned, when the caller already ran it."""
     name = str(path)
+    if parts is None:
+        parts = check_workbook(path)
     grids, sheets, formulas = _load(path, engine, typed_only=True, parts=parts)
     if not any(g.cells for g in grids):
         raise FormReadError(name, "工作簿是空的：没有任何单元格内容。")
-    best, best_layout, best_score = None, None, 0
+    found = []  # (grid, layout, score) of every sheet that looks like a form
     for grid in grids:
         scores = detect.scores(grid)
         layout = detect.layout_from_scores(scores)
-        if layout and scores[layout] > best_score:
-            best, best_layout, best_score = grid, layout, scores[layout]
-    if best is None:
+        if layout:
+            found.append((grid, layout, scores[layout]))
+    if not found:
         raise FormReadError(name, "不是部门整体预算绩效目标表：工作簿中没有找到申报表的标签"
                                   "（如“部门名称”“绩效指标”“职责序号”）。")
-    form = parse_grid(best, best_layout).form
+    if len(found) > 1:
+        # A hidden sheet is a copy the department put away (last year's form): it is read
+        # only when no visible sheet holds a form.
+        hidden = hidden_sheets(parts.get("xl/workbook.xml"))
+        found = [f for f in found if f[0].sheet not in hidden] or found
+    forms = [parse_grid(grid, layout).form for grid, layout, _ in found]
+    if len(forms) == 1:
+        form, best = forms[0], found[0][0]
+    else:
+        # Several forms: this year's is the latest; then the one holding more of the
+        # form's labels (a half-filled copy loses to the form); then the first tab.
+        pick = max(range(len(forms)), key=lambda i: (_year(forms[i]), found[i][2], -i))
+        form, best = forms[pick], found[pick][0]
+        form.other_forms = [(found[i][0].sheet, _year(forms[i]) or None)
+                            for i in range(len(forms)) if i != pick]
     form.file = name
     if formulas.get(best.sheet):
         _keep_formulas(form, best.sheet, sheets[best.sheet], formulas[best.sheet])
     return form
+
+
+def _year(form: Form) -> int:
+    year = form.year
+    return year if isinstance(year, int) and not isinstance(year, bool) else 0
+
+
+def hidden_sheets(workbook_xml: bytes | None) -> set[str]:
+    """The titles of the sheets xl/workbook.xml marks hidden or very hidden."""
+    text = (workbook_xml or b"").decode("utf-8", "replace")
+    out = set()
+    for tag in _SHEET_TAG.findall(text):
+        state, title = _SHEET_STATE.search(tag), _SHEET_NAME.search(tag)
+        if state and title and state.group(1) in ("hidden", "veryHidden"):
+            out.add(_unescape(title.group(1)))
+    return out
 
 
 def _keep_formulas(form: Form, sheet: str, xml: bytes, cells: set[tuple[int, int]]) -> None:
@@ -362,6 +395,8 @@ def sheet_titles(workbook_xml: bytes | None) -> set[str]:
 
 
 _SHEET_NAME = re.compile(r'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"')
+_SHEET_TAG = re.compile(r"<(?:\w+:)?sheet\b[^>]*>")
+_SHEET_STATE = re.compile(r'\bstate="([^"]*)"')
 
 
 def _sheet_xml(parts: dict[str, bytes]) -> dict[str, bytes]:

@@ -128,6 +128,9 @@ class Form:
     # → where it was read. Empty for forms built in code.
     sources: dict[str, Source] = field(default_factory=dict)
     file: str = ""  # the path it was read from, for findings
+    # Other sheets of the workbook that hold a form too, as (sheet, year): the reader read
+    # only this one, and rule PX002 tells the department.
+    other_forms: list[tuple[str, int | None]] = field(default_factory=list)
 
     def source(self, path: str) -> Source | None:
         return self.sources.get(path)

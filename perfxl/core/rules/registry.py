@@ -129,3 +129,30 @@ add(Rule(
 标签文字（部门名称、预算整体情况、绩效指标等）没有被删除或改写。
 """.strip(),
 ))
+
+
+@register(
+    "PX002", "several-forms", "warning",
+    "工作簿中有多张申报表，已读取工作表“{sheet}”{year}，未读取{others}",
+    """
+同一个工作簿里有不止一张工作表是申报表（例如保留了上年的表，或复制了一份修改稿）。
+perfxl 只读取其中一张：年度最新的一张；年度相同时取填写内容较完整的一张，再相同时取最靠前的一张。
+隐藏的工作表只在没有可见申报表时才读取，也不在此提示。
+汇总时只计入读取的那一张，其他工作表的内容不会出现在汇总表中。
+
+修改方法：确认读取的是本次报送的申报表；把不需报送的工作表删除
+（或移到另一个工作簿），只保留一张申报表。
+""",
+)
+def several_forms(ctx: Any) -> Iterable[Hit]:
+    form = ctx.form
+    others = [o for o in getattr(form, "other_forms", None) or ()
+              if isinstance(o, tuple) and len(o) == 2]
+    if not others or not isinstance(form.sources, dict) or not form.sources:
+        return
+    described = "、".join(f"“{sheet}”" + (f"（{year}年度）" if year else "")
+                         for sheet, year in others)
+    sheet = next(iter(form.sources.values())).sheet
+    year = ctx.year
+    yield Hit("title", {"sheet": sheet, "year": f"（{year}年度）" if year else "",
+                        "others": described})
