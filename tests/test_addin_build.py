@@ -3,6 +3,7 @@ LibreOffice opening them."""
 
 from __future__ import annotations
 
+import os
 import re
 import zipfile
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import olefile
 import openpyxl
 import pytest
+import xlwings
 import xmlschema
 from defusedxml import ElementTree as ET
 
@@ -150,6 +152,13 @@ def test_xlam_package(built, schema):
     assert rows["INTERPRETER_WIN"] == build.DEFAULT_INTERPRETER
     assert "%LOCALAPPDATA%" in rows["INTERPRETER_WIN"]  # xlwings expands %VAR%
     assert b'visibility="hidden"' in parts["xl/workbook.xml"]
+    # the xlwings version is recorded where `addin status` reads it without Excel
+    assert _rels(parts["_rels/.rels"])[build.REL_CUSTOM] == "docProps/custom.xml"
+    assert 'PartName="/docProps/custom.xml"' in parts["[Content_Types].xml"].decode()
+    props = ET.fromstring(parts["docProps/custom.xml"])
+    assert [(p.get("name"), "".join(p.itertext())) for p in props] == [
+        (build.XLWINGS_PROPERTY, xlwings.__version__)]
+    assert build.read_addin(xlam) == build.AddinInfo(xlwings.__version__, build.DEFAULT_INTERPRETER)
 
 
 def test_template_xlsm_keeps_the_template_and_adds_the_add_in(built, template_xlsx, schema):
@@ -235,3 +244,90 @@ def test_interpreter_setting_uses_environment_variables(monkeypatch, tmp_path):
     monkeypatch.delenv("APPDATA", raising=False)
     monkeypatch.delenv("USERPROFILE", raising=False)
     assert interpreter_setting(str(exe)) == str(exe.parent / "pythonw.exe")
+
+
+# -- install and status, with Windows' folders and the installed xlwings injected ----------
+
+@pytest.fixture
+def windows(monkeypatch, tmp_path):
+    """A pretend Windows user whose APPDATA/LOCALAPPDATA live in tmp_path."""
+    from perfxl.cli.commands import addin
+
+    monkeypatch.setattr(addin, "_is_windows", lambda: True)
+    monkeypatch.setenv("APPDATA", str(tmp_path / "Roaming"))
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "Local"))
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    return tmp_path
+
+
+def test_status_finds_the_add_in_install_put_in_another_folder(windows, capsys):
+    trusted = windows / "受信任加载项"
+    assert cli_main(["addin", "install", "--folder", str(trusted)]) == 0
+    out = capsys.readouterr().out
+    assert str(trusted / "perfxl.xlam") in out
+    from perfxl.cli.commands.addin import scripts_folder
+
+    assert f"';{scripts_folder()}', 'User')" in out  # how to put perfxl on PATH
+
+    assert cli_main(["addin", "status"]) == 0
+    out = capsys.readouterr().out
+    assert f"加载项文件：{trusted / 'perfxl.xlam'}（已安装）" in out
+    assert f"生成时的 xlwings 版本：{xlwings.__version__}，与本机 Python 环境一致" in out
+    assert "XLSTART" not in out and "注意" not in out  # nothing in XLSTART, one copy only
+
+    # a second install into XLSTART: status lists both and warns about two copies
+    assert cli_main(["addin", "install"]) == 0
+    capsys.readouterr()
+    assert cli_main(["addin", "status"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("（已安装）") == 2 and "找到 2 份加载项" in out
+    assert cli_main(["addin", "status", "--folder", str(trusted)]) == 0
+    assert capsys.readouterr().out.count("（已安装）") == 1
+
+
+def test_status_reports_an_add_in_built_with_another_xlwings(windows, capsys, monkeypatch):
+    trusted = windows / "trusted"
+    assert cli_main(["addin", "install", "--folder", str(trusted)]) == 0
+    built_with = xlwings.__version__
+    monkeypatch.setattr(xlwings, "__version__", "0.99.1")  # the package was upgraded since
+    capsys.readouterr()
+    assert cli_main(["addin", "status"]) == 1
+    out = capsys.readouterr().out
+    assert f"生成时的 xlwings 版本：{built_with}，与本机 Python 环境中的 xlwings 0.99.1 不一致" in out
+    assert f"xlwings64-{built_with}.dll" in out
+    assert f'运行 perfxl addin install --folder "{trusted}"' in out
+
+
+def test_status_without_an_add_in_says_where_it_looked(windows, capsys):
+    assert cli_main(["addin", "status"]) == 1
+    out = capsys.readouterr().out
+    assert "未找到已安装的加载项" in out
+    assert str(windows / "Roaming" / "Microsoft" / "Excel" / "XLSTART" / "perfxl.xlam") in out
+
+
+def test_status_on_an_old_or_damaged_add_in(windows, capsys, tmp_path):
+    old, bad = tmp_path / "old", tmp_path / "bad"
+    built = build.build_addin(old / "perfxl.xlam")
+    parts = _parts(built)
+    with zipfile.ZipFile(built, "w") as zf:  # as perfxl wrote it before recording the version
+        for name, data in parts.items():
+            if name != "docProps/custom.xml":
+                zf.writestr(name, data)
+    assert cli_main(["addin", "status", "--folder", str(old)]) == 0
+    assert "生成时的 xlwings 版本：未记录" in capsys.readouterr().out
+
+    bad.mkdir()
+    (bad / "perfxl.xlam").write_bytes(b"not a zip")
+    assert cli_main(["addin", "status", "--folder", str(bad)]) == 1
+    out = capsys.readouterr().out
+    assert "无法读取" in out and f'perfxl addin install --folder "{bad}"' in out
+
+
+def test_path_hint_only_when_the_scripts_folder_is_not_on_path(tmp_path):
+    from perfxl.cli.commands.addin import path_hint
+
+    scripts = tmp_path / "O'Neil" / "Scripts"
+    assert path_hint(scripts, os.pathsep.join(["/usr/bin", str(scripts)])) == []
+    hint = "\n".join(path_hint(scripts, "/usr/bin"))
+    assert "O''Neil" in hint and "[Environment]::SetEnvironmentVariable('Path'" in hint
+    assert "perfxl --version" in hint

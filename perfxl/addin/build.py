@@ -1,7 +1,9 @@
 """Package the add-in: ``perfxl.xlam`` and an ``.xlsm`` flavour of each official template.
 
 Both carry the same ribbon (``customUI/customUI14.xml``), the same VBA project and a
-``perfxl.conf`` sheet naming the Python interpreter (xlwings expands ``%VAR%``). Zip
+``perfxl.conf`` sheet naming the Python interpreter (xlwings expands ``%VAR%``). The
+``.xlam`` also records the xlwings version it was built with as a custom document property,
+so ``perfxl addin status`` can compare it with the installed package without Excel. Zip
 entries have fixed timestamps and a fixed order, so two builds give identical bytes.
 """
 
@@ -13,6 +15,9 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
+
+import xlwings
+from defusedxml import ElementTree as ET
 
 from perfxl.adapters.atomic import atomic_path
 from perfxl.addin import ribbon, vba
@@ -31,6 +36,11 @@ CT_VBA = "application/vnd.ms-office.vbaProject"
 REL_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 REL_UI14 = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
 REL_VBA = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
+REL_CUSTOM = f"{REL_DOC}/custom-properties"
+CT_CUSTOM = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+NS_CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+NS_VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+XLWINGS_PROPERTY = "perfxlXlwingsVersion"
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
@@ -107,6 +117,7 @@ def build_addin(target: Path, config: Config = Config()) -> Path:
             '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
             '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
             '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
+            f'<Override PartName="/docProps/custom.xml" ContentType="{CT_CUSTOM}"/>'
             '</Types>'),
         "_rels/.rels": (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -115,8 +126,10 @@ def build_addin(target: Path, config: Config = Config()) -> Path:
             '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>'
             f'<Relationship Id="rId3" Type="{REL_DOC}/extended-properties" Target="docProps/app.xml"/>'
             f'<Relationship Id="rId4" Type="{REL_UI14}" Target="customUI/customUI14.xml"/>'
+            f'<Relationship Id="rId5" Type="{REL_CUSTOM}" Target="docProps/custom.xml"/>'
             '</Relationships>'),
         "docProps/core.xml": _core_xml(),
+        "docProps/custom.xml": _custom_xml({XLWINGS_PROPERTY: xlwings.__version__}),
         "docProps/app.xml": (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
@@ -164,6 +177,59 @@ def _core_xml() -> str:
         f'<dcterms:created xsi:type="dcterms:W3CDTF">{FIXED_TIME}</dcterms:created>'
         f'<dcterms:modified xsi:type="dcterms:W3CDTF">{FIXED_TIME}</dcterms:modified>'
         '</cp:coreProperties>')
+
+
+def _custom_xml(properties: dict[str, str]) -> str:
+    # fmtid is the fixed id OOXML prescribes for user-defined properties; pids start at 2.
+    props = "".join(
+        f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{pid}" name={quoteattr(name)}>'
+        f'<vt:lpwstr>{escape(value)}</vt:lpwstr></property>'
+        for pid, (name, value) in enumerate(properties.items(), start=2))
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<Properties xmlns="{NS_CUSTOM}" xmlns:vt="{NS_VT}">{props}</Properties>')
+
+
+@dataclass(frozen=True)
+class AddinInfo:
+    """What ``build_addin`` wrote into an ``.xlam``, read back without Excel. ``None``
+    where the file does not say (an add-in built before the property was recorded)."""
+
+    xlwings_version: str | None
+    interpreter: str | None
+
+
+def read_addin(path: Path) -> AddinInfo:
+    """Raises ``ValueError`` with a Chinese reason when the file is not a readable add-in."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            custom = zf.read("docProps/custom.xml") if "docProps/custom.xml" in names else None
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ValueError(f"无法读取（文件损坏或不是 Excel 加载项）：{exc}") from None
+    version = None
+    if custom is not None:
+        try:
+            root = ET.fromstring(custom)
+        except ET.ParseError:
+            root = None
+        for prop in (root if root is not None else []):
+            if prop.get("name") == XLWINGS_PROPERTY:
+                version = "".join(prop.itertext()).strip() or None
+    return AddinInfo(version, _conf_value(path, "INTERPRETER_WIN"))
+
+
+def _conf_value(path: Path, key: str) -> str | None:
+    # openpyxl refuses add-in workbooks; calamine reads them.
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        if CONF_SHEET not in wb.sheet_names:
+            return None
+        rows = wb.get_sheet_by_name(CONF_SHEET).to_python()
+    except (CalamineError, OSError):
+        return None
+    return next((str(r[1]) for r in rows if len(r) > 1 and r[0] == key), None)
 
 
 # -- template .xlsm flavours ----------------------------------------------------------------
