@@ -14,6 +14,7 @@ from perfxl.adapters.mail.smtp import SmtpSettings
 from perfxl.adapters.roster_xlsx import write_roster_template
 from perfxl.adapters.xlsx_reader import read_form
 from perfxl.cli import main
+from perfxl.core.framework import FRAMEWORKS
 from perfxl.core.textimport import import_text
 from tests._mailserver import Recorder, smtp_server
 from tests._workbooks import guangdong_rows, shandong_rows, write_rows
@@ -178,8 +179,9 @@ def test_history_from_last_years_summary(tmp_path):
     res = distribute(roster, 2025, tmp_path / "o", history=tmp_path / "2024汇总.xlsx", writer=layout_writer)
     assert sorted(res.with_history) == ["临沂市司法局", "惠州市司法局"]
     g = read_form(res.forms["惠州市司法局"])
+    # targets, the multi-year one included, are for the department to set anew
     assert [(i.level1, i.level2, i.name, i.annual_value, i.period_value) for i in g.indicators] == \
-        [("产出指标", "数量指标", "培训场次", "", "≥6场")]
+        [("产出指标", "数量指标", "培训场次", "", "")]
     assert [(t.name, t.content, t.amount, t.goal) for t in g.tasks] == [("法治宣传", "开展普法", None, "群众知晓率提升")]
     s = read_form(res.forms["临沂市司法局"])
     assert s.indicators[0].name == "普法宣传覆盖率" and s.indicators[0].history.last_year == "≥95%"
@@ -324,9 +326,129 @@ def test_history_from_a_real_consolidated_summary(tmp_path, history_dir):
     last = {f.department: f for f in (read_form(p) for p in history_dir.glob("*.xlsx"))}
     g = read_form(res.forms["惠州市司法局"])
     old = last["惠州市司法局"]
-    assert [(i.level1, i.level2, i.name) for i in g.indicators] == \
-        [(i.level1, i.level2, i.name) for i in old.indicators]
+    # the row that slid one column left has its name in the 二级 column
+    assert [i.name for i in g.indicators] == \
+        [o.level2 if o.level1 == "生态效益指标" else o.name for o in old.indicators]
+    # last year's categories come over as the framework spells them (see
+    # test_prefill_leaves_only_what_the_department_must_fill for the corrections)
+    assert all(i.level2 in FRAMEWORKS["2015"][i.level1] for i in g.indicators)
     assert [t.name for t in g.tasks] == [t.name for t in old.tasks]
     s = read_form(res.forms["临沂市司法局"])
     assert [i.history.last_year for i in s.indicators] == \
         [i.annual_value for i in last["临沂市司法局"].indicators]
+
+
+# --- which of last year's forms pre-fills, and what it carries --------------------------
+
+def seed_variant(folder: Path, name: str, year: int, tasks: int) -> None:
+    """The Guangdong seed as a ``year`` form keeping its first ``tasks`` tasks."""
+    form = import_text(GUANGDONG_SEED.read_text("utf-8")).form
+    form.year, form.title, form.tasks = year, "", form.tasks[:tasks]
+    layout_writer(form, folder / name)
+
+
+def test_history_dir_of_last_years_distribution_takes_what_came_back(tmp_path, history_dir):
+    from perfxl.adapters.mail.api import collect
+
+    roster = roster_file(tmp_path / "名单.xlsx")
+    last = tmp_path / "2025分发"
+    distribute(roster, 2025, last, history_dir=history_dir, writer=layout_writer)
+    # 惠州 fills in the form it was sent, keeping one task; 临沂 never replies
+    sent = read_form(next((last / "申报表").glob("*惠州*")))
+    sent.tasks = sent.tasks[:1]
+    sent.tasks[0].amount = 30.0
+    for ind in sent.indicators:
+        ind.annual_value = "≥1次"
+    returned = tmp_path / "in"
+    returned.mkdir()
+    layout_writer(sent, returned / "惠州.xlsx")
+    collect(last, from_dir=returned, check=False)
+    # 申报表/ (the forms sent) sorts after 回收/ (what came back)
+    res = distribute(roster, 2026, tmp_path / "2026分发", history_dir=last, writer=layout_writer)
+    assert res.with_history == ["惠州市司法局"]
+    assert [t.name for t in read_form(res.forms["惠州市司法局"]).tasks] == [sent.tasks[0].name]
+    assert read_form(res.forms["临沂市司法局"]).indicators == []
+    [blank] = [f for f in res.findings if f.rule == "DS005"]
+    assert "临沂市司法局_2025年" in blank.message and blank.severity == "info"
+
+
+def test_history_dir_takes_the_latest_year_before_the_new_one(tmp_path, capsys):
+    roster = roster_file(tmp_path / "名单.xlsx", ROSTER[:1])
+    hist = tmp_path / "hist"
+    hist.mkdir()
+    seed_variant(hist, "2023-a.xlsx", 2023, 1)
+    seed_variant(hist, "2023-b.xlsx", 2023, 2)  # the same year, sorts after a: the newer version
+    seed_variant(hist, "old.xlsx", 2022, 9)  # sorts after both, but an older year
+    seed_variant(hist, "zz.xlsx", 2025, 3)  # the year being distributed is no history
+    res = distribute(roster, 2025, tmp_path / "o", history_dir=hist, writer=layout_writer)
+    assert len(read_form(res.forms["惠州市司法局"]).tasks) == 2
+    said = {f.rule: f.message for f in res.findings}
+    assert "预填：“2023-b.xlsx”" in said["DS006"] and "未采用：“2023-a.xlsx”" in said["DS006"]
+    assert "zz.xlsx" in said["DS004"] and "old.xlsx" not in " ".join(said.values())
+    assert main(["distribute", str(roster), "--year", "2025", "-o", str(tmp_path / "o2"),
+                 "--history-dir", str(hist)]) == 0
+    out = capsys.readouterr()
+    assert "其中 1 个预填了上年数据" in out.out and "2023-b.xlsx" in out.err
+
+
+def test_history_summary_with_duplicates_and_several_years_gives_one_file(tmp_path):
+    from perfxl.adapters.batch import consolidate
+
+    src = tmp_path / "上年"
+    src.mkdir()
+    seed_variant(src, "v1.xlsx", 2024, 9)
+    seed_variant(src, "v2.xlsx", 2024, 4)  # 重复 in the summary: the same department and year
+    seed_variant(src, "2023.xlsx", 2023, 2)
+    summary = tmp_path / "汇总.xlsx"
+    consolidate([src], summary, jobs=1)
+    assert sum("重复" in str(c.value) for row in load_workbook(summary)["汇总"].iter_rows() for c in row) == 2
+    roster = roster_file(tmp_path / "名单.xlsx", ROSTER[:1])
+    res = distribute(roster, 2025, tmp_path / "o", history=summary, writer=layout_writer)
+    g = read_form(res.forms["惠州市司法局"])
+    seed = import_text(GUANGDONG_SEED.read_text("utf-8")).form
+    assert len(g.tasks) == 4 and len(g.indicators) == len(seed.indicators)
+    [note] = [f.message for f in res.findings if f.rule == "DS006"]
+    assert "v2.xlsx”；未采用：" in note and "v1.xlsx" in note
+
+
+def test_prefill_leaves_only_what_the_department_must_fill(tmp_path, history_dir):
+    """Last year's wrong categories and targets do not come over (the official template
+    writer, as sent to departments): a fresh form only asks for what is missing."""
+    from perfxl.core.rules import check_form
+
+    roster = roster_file(tmp_path / "名单.xlsx")
+    res = distribute(roster, 2025, tmp_path / "o", history_dir=history_dir)
+    g = read_form(res.forms["惠州市司法局"])
+    cats = {i.name: (i.level1, i.level2) for i in g.indicators}
+    assert cats["人均培训费"] == ("产出指标", "成本指标")  # 成本标 last year
+    assert cats["群众满意度"] == ("满意度指标", "服务对象满意度指标")  # 服务对象满意度
+    # under the 一级 “时效指标” last year: a 二级 decides its 一级
+    assert {cats[n] for n in cats if n.startswith(("降低办案成本", "规范完善", "开展普法"))} == \
+        {("效益指标", "经济效益指标"), ("效益指标", "社会效益指标")}
+    # the row that slid one column left is put back in place
+    assert [c for n, c in cats.items() if n.startswith("提升政府立法立规")] == [("效益指标", "生态效益指标")]
+    assert all(i.annual_value == i.period_value == "" for i in g.indicators)
+    s = read_form(res.forms["临沂市司法局"])
+    assert not any(i.standard and (i.standard.plan_value or i.standard.value) for i in s.indicators)
+    missing = {"PX203", "PX204", "PX208", "PX210"}
+    gf = check_form(g)
+    assert {f.rule for f in gf if f.severity == "error"} <= missing
+    # no category or target finding; the names come over as written (PX408: a name with a
+    # target in it is last year's wording, for the department to reword)
+    assert not [f for f in gf if f.rule in ("PX301", "PX302", "PX303", "PX304", "PX305")
+                or (f.rule[:4] == "PX40" and f.rule != "PX408")]
+    # last year's Shandong form had no service satisfaction indicator: one to add
+    assert {f.rule for f in check_form(s) if f.severity == "error"} <= missing | {"PX308"}
+
+
+@pytest.mark.parametrize("old, new", [
+    (("产出指标", "自拟的类别"), ("产出指标", "")),  # no framework name: the department chooses
+    (("随便写", ""), ("", "")),
+    (("时效指标", ""), ("产出指标", "时效指标")),  # a 二级 in the 一级 column
+    (("", "效益指标"), ("效益指标", "")),
+    (("成本指标", "经济成本指标"), ("产出指标", "成本指标")),  # a 2021-framework form
+])
+def test_prefill_categories(old, new):
+    from perfxl.core.prefill import categories
+
+    assert categories(*old) == new

@@ -1,8 +1,11 @@
-"""Last year's summary workbook as history for pre-filling: one Form per department.
+"""Last year's summary workbook as history for pre-filling: one Form per source file.
 
 The summary (perfxl consolidate) lists indicators on 指标明细 and tasks on 重点任务, one
-row per item with the department in its own column. Columns are found by their header
-labels, so renamed or reordered columns still read.
+row per item with the department, 年度 and source 文件 in their own columns. Columns are
+found by their header labels, so renamed or reordered columns still read. Rows are
+grouped by (department, 文件, 年度) so that a summary holding several files of one
+department (duplicates, several years) yields several forms; ``choose_history`` then
+picks one, never the union.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ TASK_SHEET = "重点任务"
 # field → accepted header labels (after removing spaces), first match wins
 INDICATOR_COLUMNS = {
     "department": ("部门名称", "部门"),
+    "year": ("年度",),
+    "file": ("文件", "源文件"),
     "level1": ("一级指标",),
     "level2": ("二级指标",),
     "name": ("三级指标", "绩效指标", "指标名称"),
@@ -37,6 +42,8 @@ INDICATOR_COLUMNS = {
 }
 TASK_COLUMNS = {
     "department": ("部门名称", "部门"),
+    "year": ("年度",),
+    "file": ("文件", "源文件"),
     "name": ("任务名称", "重点工作任务"),
     "content": ("主要实施内容", "实施内容"),
     "amount": ("拟投入资金（万元）", "拟投入资金(万元)", "拟投入资金"),
@@ -71,7 +78,14 @@ def _columns(rows: list[tuple], spec: dict[str, tuple[str, ...]]) -> tuple[int, 
     return None
 
 
-def read_summary_history(path: str | os.PathLike[str]) -> tuple[dict[str, Form], list[Finding]]:
+def _year(v: Any) -> int | None:
+    try:
+        return int(float(_value(v)))
+    except ValueError:
+        return None
+
+
+def read_summary_history(path: str | os.PathLike[str]) -> tuple[list[Form], list[Finding]]:
     file = str(path)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
@@ -79,11 +93,14 @@ def read_summary_history(path: str | os.PathLike[str]) -> tuple[dict[str, Form],
         raise FormReadError(file, "找不到上年汇总表") from None
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise FormReadError(file, f"无法打开上年汇总表（{type(exc).__name__}）") from None
-    forms: dict[str, Form] = {}
+    forms: dict[tuple[str, str, int | None], Form] = {}
     findings: list[Finding] = []
 
-    def form_for(dept: str) -> Form:
-        return forms.setdefault(name_key(dept), Form(department=dept))
+    def form_for(dept: str, source: str, year: int | None) -> Form:
+        key = (name_key(dept), source, year)
+        if key not in forms:
+            forms[key] = Form(department=dept, year=year, file=source)
+        return forms[key]
 
     try:
         if INDICATOR_SHEET not in wb.sheetnames:
@@ -103,9 +120,10 @@ def read_summary_history(path: str | os.PathLike[str]) -> tuple[dict[str, Form],
             for values in rows[header + 1:]:
                 cell = {f: (values[c] if c < len(values) else None) for f, c in cols.items()}
                 dept = _value(cell.pop("department"))
+                source, year = _value(cell.pop("file", None)), _year(cell.pop("year", None))
                 if not dept or dept in ("合计", "小计"):
                     continue
-                form = form_for(dept)
+                form = form_for(dept, source, year)
                 if sheet == INDICATOR_SHEET:
                     ind = Indicator(**{k: _value(v) for k, v in cell.items()})
                     if ind.name:
@@ -119,4 +137,4 @@ def read_summary_history(path: str | os.PathLike[str]) -> tuple[dict[str, Form],
         wb.close()
     for form in forms.values():
         form.layout = "guangdong" if any(i.level1 or i.level2 for i in form.indicators) else "shandong"
-    return forms, findings
+    return list(forms.values()), findings

@@ -32,7 +32,7 @@ from perfxl.adapters.roster_xlsx import read_roster
 from perfxl.core.collection import DepartmentStatus, department_status, latest_versions, needs_reminder
 from perfxl.core.findings import Finding, FormReadError
 from perfxl.core.model import Form
-from perfxl.core.prefill import new_form
+from perfxl.core.prefill import choose_history, new_form, prefilled
 from perfxl.core.roster import Department, Roster, form_filename, name_key
 from perfxl.core.sendstate import plan, sent_at
 
@@ -123,13 +123,14 @@ def load_roster(path: str | os.PathLike[str]) -> Roster:
     return roster
 
 
-def history_from_dir(folder: str | os.PathLike[str]) -> tuple[dict[str, Form], list[Finding]]:
-    """Last year's filled forms in ``folder``, by department name."""
+def history_from_dir(folder: str | os.PathLike[str]) -> tuple[list[Form], list[Finding]]:
+    """Every readable form in ``folder`` (``file`` relative to it); ``choose_history``
+    picks one per department."""
     folder = Path(folder)
     if not folder.is_dir():
         raise DistributionError(f"找不到上年申报表文件夹：{folder}")
     read_form = _reader()
-    forms: dict[str, Form] = {}
+    forms: list[Form] = []
     findings: list[Finding] = []
     for path in sorted(folder.rglob("*")):
         if path.suffix.lower() not in (".xlsx", ".xlsm") or path.name.startswith(("~$", ".")):
@@ -140,12 +141,12 @@ def history_from_dir(folder: str | os.PathLike[str]) -> tuple[dict[str, Form], l
             findings.append(Finding(str(path), exc.sheet, exc.cell, "DS001", "warning",
                                     f"上年申报表无法读取，已跳过：{exc.message}"))
             continue
-        if form.department:
-            forms[name_key(form.department)] = form
+        form.file = path.relative_to(folder).as_posix()
+        forms.append(form)
     return forms, findings
 
 
-def history_from_summary(path: str | os.PathLike[str]) -> tuple[dict[str, Form], list[Finding]]:
+def history_from_summary(path: str | os.PathLike[str]) -> tuple[list[Form], list[Finding]]:
     from perfxl.adapters.summary_history import read_summary_history
     return read_summary_history(path)
 
@@ -197,8 +198,9 @@ def distribute(roster_path: str | os.PathLike[str], year: int, outdir: str | os.
     for source, loader in ((history, history_from_summary), (history_dir, history_from_dir)):
         if source:
             forms, problems = loader(source)
-            last.update(forms)
-            result.findings += problems
+            chosen, notes = choose_history(forms, year, str(source))
+            last.update(chosen)
+            result.findings += problems + notes
     campaign = f"distribute:{year}"
     log = SendLog(outdir / LOG_NAME)
     already = set(plan([d.key for d in roster.departments], log.records(), campaign).already_sent)
@@ -207,20 +209,19 @@ def distribute(roster_path: str | os.PathLike[str], year: int, outdir: str | os.
     jobs = []
     for dept in roster.departments:
         path = outdir / FORMS_DIR / form_filename(dept, year)
-        previous = last.get(name_key(dept.name))
-        if previous is not None:
+        form = new_form(dept.name, dept.layout, year, last.get(name_key(dept.name)))
+        if prefilled(form):
             result.with_history.append(dept.name)
         if dept.key in already and path.exists():
             result.kept.append(dept.name)
         else:
-            form = new_form(dept.name, dept.layout, year, previous)
             with atomic_path(path) as tmp:
                 write_form(form, tmp)
                 verify_and_annotate(tmp, form, read_form)
             _say(progress, f"已生成：{path.name}")
         result.forms[dept.name] = path
         v = _variables(dept, year, deadline, sender, instructions, attachment=path.name,
-                       has_history=previous is not None)
+                       has_history=prefilled(form))
         jobs.append(Job(dept, templates.subject("distribute", **v), templates.body("distribute", **v),
                         path, path.name))
     _save_manifest(outdir, {

@@ -56,10 +56,14 @@ def parent(level2: str, framework: str) -> str:
     return next((p for p, cs in FRAMEWORKS[framework].items() if level2 in cs), "")
 
 
-def _shifted(row: Row, framework: str) -> bool:
+def shifted(level1: str, level2: str, framework: str) -> bool:
     """A 二级 name in the 一级 column followed by a description: the row slid one column left."""
-    c1, c2 = classify(row.level1, framework), classify(row.level2, framework)
-    return c1.kind == "level2" and c2.kind == "unknown" and len(row.level2) > _MAX_CATEGORY_LEN
+    c1, c2 = classify(level1, framework), classify(level2, framework)
+    return c1.kind == "level2" and c2.kind == "unknown" and len(level2) > _MAX_CATEGORY_LEN
+
+
+def _shifted(row: Row, framework: str) -> bool:
+    return shifted(row.level1, row.level2, framework)
 
 
 def _unknown_detail(cat: Category, ctx: Context, level: str) -> str:
