@@ -370,6 +370,8 @@ def test_history_dir_of_last_years_distribution_takes_what_came_back(tmp_path, h
     assert read_form(res.forms["临沂市司法局"]).indicators == []
     [blank] = [f for f in res.findings if f.rule == "DS005"]
     assert "临沂市司法局_2025年" in blank.message and blank.severity == "info"
+    assert (last / "回收状态.xlsx").exists()
+    assert not [f for f in res.findings if f.rule == "DS001"]  # the status workbook is no form
 
 
 def test_history_dir_takes_the_latest_year_before_the_new_one(tmp_path, capsys):

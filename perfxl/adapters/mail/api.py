@@ -135,6 +135,8 @@ def history_from_dir(folder: str | os.PathLike[str]) -> tuple[list[Form], list[F
     for path in sorted(folder.rglob("*")):
         if path.suffix.lower() not in (".xlsx", ".xlsm") or path.name.startswith(("~$", ".")):
             continue
+        if path.name == STATUS_FILE and (path.parent / MANIFEST).exists():
+            continue  # last year's distribution folder: its status workbook is no form
         try:
             form = read_form(path)
         except FormReadError as exc:
