@@ -9,8 +9,10 @@ a line silently).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import compress
 from typing import Any
 
@@ -21,8 +23,15 @@ from perfxl.core.values import parse_amount
 
 FOOTER_PREFIXES = tuple(L.key(s) for s in (
     "填表说明", "说明", "注:", "备注:", "填报人", "联系人", "填报日期", "单位负责人", "审核人",
-    "联系电话", "财务负责人",
+    "联系电话", "财务负责人", "填表人", "制表人",
 ))
+# Sign-off words that may also start an indicator's name (审核通过率, 复核人数, 申报单位满意度,
+# 日期准确率): a footer only when the word stands alone, or before a colon or a seal or
+# signature note — "审核：李四", "填报单位（盖章）：…", "（盖章）", "日期：2021年1月5日".
+_SIGNATURE = re.compile(
+    r"\(?(?:审核|复核人?|经办人|负责人|分管领导|单位领导|主管领导|部门领导|填报单位|申报单位"
+    r"|(?:填表|制表|填报|报送|申报)?日期|(?:单位)?(?:盖章|公章)|单位(?=\()|签字|签名)\)?"
+    r"(?:\((?:盖章|公章|签字|签名|签章)\))?(?::|$)")
 
 
 @dataclass
@@ -232,8 +241,18 @@ def rows_with_key(grid: Grid, keys: frozenset[str]) -> list[int]:
 
 
 def is_footer(value: Any) -> bool:
+    """Whether a row starting with ``value`` is a footer: a note or a signature line
+    under the table, which ends it."""
     k = L.key(value)
-    return bool(k) and k.startswith(FOOTER_PREFIXES)
+    if not k:
+        return False
+    return k.startswith(FOOTER_PREFIXES) or _is_signature(L.clean_text(value))
+
+
+@lru_cache(maxsize=4096)
+def _is_signature(text: str) -> bool:
+    # on the text, not the key: L.key() drops the colon that tells "审核：" from "审核率"
+    return bool(_SIGNATURE.match("".join(unicodedata.normalize("NFKC", text).split())))
 
 
 _NUMBER_TEXT = re.compile(r"^\d+(\.\d+)?$")
