@@ -28,17 +28,17 @@ def by_definition(s: str) -> str:
     "\ufb01，", "①②，（ⅰ）", "\u2028行\u2029分\x1c隔\x1f", "x\u0085y", "", "，", "   ",
 ])
 def test_text_key_matches_its_definition(text):
-    assert L.text_key(text) == by_definition(text)
-    assert L.key(text) == by_definition(text)
+    assert L._plain_key(text) == by_definition(text)
+    assert L.text_key(text) == L.key(text) == L._label_key(by_definition(text))[0]
 
 
 def test_text_key_on_every_full_width_and_space_character():
     chars = [chr(c) for c in range(0x110000)
              if chr(c).isspace() or 0xFF00 <= c <= 0xFFEF or 0x3000 <= c <= 0x303F]
     text = "".join(chars)
-    assert L.text_key(text) == by_definition(text)
+    assert L._plain_key(text) == by_definition(text)
     for c in chars:
-        assert L.text_key(f"a{c}\u0301b") == by_definition(f"a{c}\u0301b")
+        assert L._plain_key(f"a{c}\u0301b") == by_definition(f"a{c}\u0301b")
 
 
 def test_source_made_fast_is_a_source():

@@ -8,6 +8,7 @@ import pytest
 
 from perfxl.adapters.xlsx_reader import read_form
 from perfxl.core.model import Form
+from perfxl.core.parsing import labels as L
 from perfxl.core.parsing.common import is_footer
 from perfxl.core.rules import check_form
 from tests.conftest import EXAMPLES
@@ -61,3 +62,84 @@ def test_signature_line_under_the_shandong_matrix_ends_it(tmp_path):
                                  "F60": "填报日期：2021年1月5日"}, SD_SHEET)
     assert len(form.indicators) == len(clean.indicators) == 50
     assert rules_at(form) == rules_at(clean)
+
+
+# --- labels with a unit, an enumeration, a seal note, 合计, a synonym -----------------------
+
+@pytest.mark.parametrize("cell, label, field, expected", [
+    ("B7", "项目支出（万元）", "project", 851.85),
+    ("D6", "财政拨款(万元)", "fiscal", 4972.02),
+    ("B6", "1.基本支出", "basic", 4120.17),
+    ("B6", "1、基本支出", "basic", 4120.17),
+    ("B6", "其中：基本支出", "basic", 4120.17),
+    ("B6", "（一）基本支出", "basic", 4120.17),
+    ("B6", "一、基本支出", "basic", 4120.17),
+    ("B6", "(1)基本支出", "basic", 4120.17),
+    ("B7", "项目支出合计", "project", 851.85),
+    ("B7", "项目支出小计（万元）", "project", 851.85),
+    ("D6", "一般公共预算财政拨款", "fiscal", 4972.02),
+    ("D6", "财政拨款收入", "fiscal", 4972.02),
+    ("D7", "其他资金（含结转）", "other", 0),
+])
+def test_guangdong_budget_label_spellings(tmp_path, cell, label, field, expected):
+    form = edited(tmp_path, GD, {cell: label})
+    assert getattr(form.budget, field) == expected
+    assert not [f for f in check_form(form) if f.rule == "PX203"]
+
+
+def test_guangdong_header_label_spellings(tmp_path):
+    clean = read_form(GD)
+    form = edited(tmp_path, GD, {"B4": "财政供养人数（人）", "D4": "下属二级单位数（个）",
+                                 "A3": "单位名称（盖章）", "A13": "部门总体绩效目标"})
+    assert (form.staff_count, form.sub_units, form.department) == (128, 1, "惠州市司法局")
+    assert form.overall_goal == clean.overall_goal != ""
+    assert rules_at(form) == rules_at(clean)
+
+
+def test_shandong_budget_label_spellings(tmp_path):
+    clean = read_form(SD)
+    form = edited(tmp_path, SD, {"F2": "1.资金来源：（1）财政拨款（万元）", "J3": "（2）项目支出（万元）",
+                                 "F3": "（2）其他资金（含结转）"}, SD_SHEET)
+    assert (form.budget.fiscal, form.budget.project, form.budget.other) == (2690.54, 606.51, 103.51)
+    assert rules_at(form) == rules_at(clean)
+
+
+def test_the_unit_of_a_label_stays_known():
+    assert [L.key(t) for t in ("项目支出（元）", "财政供养人数（人）", "预算金额（单位：元）")] == [
+        "项目支出", "财政供养人数", "预算金额"]
+    assert [L.label_unit(t) for t in ("项目支出（元）", "财政拨款(万元)", "财政供养人数（人）",
+                                      "预算金额（单位：元）", "项目支出", None, 12.5)] == [
+        "元", "万元", "人", "元", "", "", ""]
+
+
+@pytest.mark.parametrize("text", [
+    "部门预算支出合计", "预算来源合计", "合计", "1.", "其中", "（2023年度）", "2022年度指标值",
+    "指标值（年度）", "职责目标（说明）", "满意度指标（问卷）", "1.5万元",
+])
+def test_what_is_not_a_decorated_label_keeps_its_key(text):
+    assert L.key(text) == L._plain_key(text)
+
+
+def test_every_spelling_is_its_own_key():
+    tables = [L.DEPARTMENT, L.STAFF_COUNT, L.SUB_UNITS, L.BUDGET_BLOCK, L.BUDGET_HEADERS,
+              L.OVERALL_GOAL, L.TASKS_BLOCK, L.OTHER_TASKS, L.INDICATORS_BLOCK, L.SD_TOTAL,
+              L.SD_STRATEGY, *L.BUDGET_FIELDS.values(), *L.TASK_COLUMNS.values(),
+              *L.INDICATOR_COLUMNS.values(), *L.SD_BUDGET_ENDINGS.values(), *L.SD_COLUMNS.values()]
+    for keys in tables:
+        for k in keys:
+            assert L.key(k) == k
+
+
+def test_a_missing_label_points_at_no_cell(tmp_path):
+    form = edited(tmp_path, GD, {"B7": "项目经费", "B4": "人员"})
+    found = {f.rule: f for f in check_form(form) if f.rule in ("PX203", "PX204")}
+    assert found["PX203"].cell == "" and found["PX203"].sheet == "绩效目标申报表"
+    assert found["PX203"].message == "未填写项目支出（表中没有找到“项目支出”一栏）"
+    assert found["PX204"].cell == ""
+    assert found["PX204"].message == "未填写财政供养人数（表中没有找到“财政供养人数”一栏）"
+
+
+def test_an_empty_value_still_points_at_its_cell(tmp_path):
+    form = edited(tmp_path, GD, {"C7": None})
+    found = [f for f in check_form(form) if f.rule == "PX203"]
+    assert [(f.cell, f.message) for f in found] == [("C7", "未填写项目支出")]

@@ -3,7 +3,11 @@
 A label is compared by its *key*: NFKC-folded (full-width brackets, colons and digits
 become ASCII), with all white space, markdown emphasis and trailing colons removed, so
 ``年度重点工作  任务``, ``预算金额（万元）`` and ``**总体绩效目标**`` match their canonical
-spelling. To support a new variant, add its spelling to the tuple of its field below.
+spelling. The key also drops what departments add around a label (``_label_key``): a
+leading enumeration (``1.``, ``1、``, ``（一）``, ``一、``, ``(1)``, ``其中：``), a trailing
+unit (``（万元）``, ``（元）``, ``（人）``, ``（个）``: ``label_unit()`` keeps it), a seal note
+(``（盖章）``) and 合计/小计 after an amount label (``项目支出合计``). Matching stays exact
+after that. To support a new variant, add its spelling to the tuple of its field below.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 _DROP = re.compile(r"[\s*#“”\"'‘’「」:]+")
+_YEAR_PREFIX = re.compile(r"^\d{4}年度?")
 
 
 def key(value: Any) -> str:
@@ -28,6 +33,11 @@ def key(value: Any) -> str:
 @lru_cache(maxsize=8192)
 def text_key(s: str) -> str:
     """``key()`` of a str."""
+    return _label_key(_plain_key(s))[0]
+
+
+def _plain_key(s: str) -> str:
+    """NFKC, white space and marks dropped: the key before ``_label_key``."""
     # Forms repeat the same labels thousands of times in a consolidation run, but most of
     # their texts are new, and a full NFKC pass costs ~3 µs. Replacing a full-width
     # character by the ASCII character it decomposes to leaves NFKC's result unchanged,
@@ -42,6 +52,56 @@ def text_key(s: str) -> str:
 
 _FULL_WIDTH = tuple((c, unicodedata.normalize("NFKD", c)) for c in "，（）：；")
 _DROP_MARKS = re.compile(r"[*#“”\"'‘’「」:]")
+
+
+def label_unit(value: Any) -> str:
+    """The unit a label names in its trailing brackets — "万元", "元", "人", "个" … — or "".
+    ``key()`` drops it: "项目支出（元）" is the 项目支出 label, with amounts in 元."""
+    if value is None or isinstance(value, (int, float)):
+        return ""
+    return _unit_of_text(value if type(value) is str else str(value))
+
+
+@lru_cache(maxsize=4096)
+def _unit_of_text(s: str) -> str:
+    return _label_key(_plain_key(s))[1]
+
+
+_ENUMERATION = re.compile(
+    r"^(?:其中|\d{1,2}[.、)](?!\d)|\(\d{1,2}\)|\([一二三四五六七八九十]{1,3}\)|[一二三四五六七八九十]{1,3}[、.])+")
+_ENUMERATION_START = frozenset("0123456789(一二三四五六七八九十其")
+_UNIT = re.compile(r"\((?:单位)?(万元|元|千元|亿元|人|个|名|户|家)\)$")
+_SEAL = re.compile(r"\((?:盖章|公章|签章|签字|签名)\)$")
+_SUM_WORDS = ("合计", "小计")
+
+
+def _label_key(k: str) -> tuple[str, str]:
+    """The key of a label with what departments add around it dropped, and the unit its
+    brackets named ("" if none). A text that would be left empty is kept as it is."""
+    # Most texts are content, neither enumerated nor ending in ")", 合计 or 小计: two
+    # character tests settle them.
+    unit = ""
+    if k[:1] in _ENUMERATION_START:
+        m = _ENUMERATION.match(k)
+        if m and m.end() < len(k):
+            k = k[m.end():]
+    while k.endswith(")") or k.endswith(_SUM_WORDS):
+        if k.endswith(_SUM_WORDS):
+            if k[:-2] not in _AMOUNT_KEYS:
+                break
+            k = k[:-2]
+            continue
+        m = _UNIT.search(k) or _SEAL.search(k)
+        if not (m and m.start()):
+            break
+        unit = unit or (m.group(1) if m.re is _UNIT else "")
+        k = k[:m.start()]
+    return k, unit
+
+
+# Filled at the end of this module, from the tables below: the tables' own keys are made
+# while it is empty (no spelling ends in 合计).
+_AMOUNT_KEYS: frozenset[str] = frozenset()
 
 
 def clean_text(value: Any) -> str:
@@ -63,7 +123,8 @@ _BOLD = re.compile(r"\*\*(.+)\*\*", flags=re.S)
 
 
 def _keys(*spellings: str) -> tuple[str, ...]:
-    return tuple(key(s) for s in spellings)
+    # uncached: ``text_key`` must not remember keys made before _AMOUNT_KEYS is filled
+    return tuple(dict.fromkeys(_label_key(_plain_key(s))[0] for s in spellings))
 
 
 # --- Guangdong (市直部门整体预算绩效目标申报表 / 市级部门整体预算绩效目标表) ---------------
@@ -79,15 +140,15 @@ BUDGET_HEADERS = _keys(
 BUDGET_FIELDS: dict[str, tuple[str, ...]] = {
     "basic": _keys("基本支出"),
     "project": _keys("项目支出"),
-    "fiscal": _keys("财政拨款"),
-    "other": _keys("其他资金"),
+    "fiscal": _keys("财政拨款", "一般公共预算财政拨款", "财政拨款收入"),
+    "other": _keys("其他资金", "其他资金(含结转)"),
     "special_fund": _keys("财政专项资金"),
     "other_development": _keys("其他事业发展性支出"),
     "own_level": _keys("本级使用资金", "省本级使用资金", "市本级使用资金", "县本级使用资金",
                        "区本级使用资金"),
     "transfer": _keys("拟用于对下转移支付资金", "对下转移支付资金"),
 }
-OVERALL_GOAL = _keys("总体绩效目标", "部门整体绩效目标")
+OVERALL_GOAL = _keys("总体绩效目标", "部门整体绩效目标", "部门总体绩效目标")
 TASKS_BLOCK = _keys("年度重点工作任务", "年度主要任务")
 TASK_COLUMNS: dict[str, tuple[str, ...]] = {
     "name": _keys("任务名称"),
@@ -112,8 +173,8 @@ SD_TOTAL = _keys("部门整体预算总额", "部门预算总额")
 SD_STRATEGY = _keys("战略目标")
 # Header amounts are written as "1.资金来源：（1）财政拨款": matched by their ending.
 SD_BUDGET_ENDINGS: dict[str, tuple[str, ...]] = {
-    "fiscal": _keys("财政拨款"),
-    "other": _keys("其他资金"),
+    "fiscal": _keys("财政拨款", "财政拨款收入"),
+    "other": _keys("其他资金", "其他资金(含结转)"),
     "basic": _keys("基本支出"),
     "project": _keys("项目支出"),
 }
@@ -133,8 +194,6 @@ SD_COLUMNS: dict[str, tuple[str, ...]] = {
 # four core columns (shandong._header_map), and are no sign of the layout (detect.py).
 SD_GENERIC = _keys("序号", "职责", "目标")
 SD_SUBHEADERS = _keys("标准值", "历史值", "来源", "前三年均值", "上年值", "规划值")
-
-_YEAR_PREFIX = re.compile(r"^\d{4}年度?")
 
 
 def is_one_of(value: Any, keys: tuple[str, ...]) -> bool:
@@ -278,3 +337,7 @@ ALL_GUANGDONG_LABELS = frozenset(
 def is_guangdong_label(value: Any) -> bool:
     return key(value) in ALL_GUANGDONG_LABELS
 
+
+# (see _label_key)
+_AMOUNT_KEYS = frozenset(
+    k for ks in (*BUDGET_FIELDS.values(), *SD_BUDGET_ENDINGS.values()) for k in ks)

@@ -8,6 +8,7 @@ from functools import lru_cache
 from perfxl.core.findings import Finding
 from perfxl.core.model import Form, Source
 from perfxl.core.rules.config import RuleConfig
+from perfxl.core.rules.arithmetic import BUDGET_LABELS
 from perfxl.core.rules.context import Context
 from perfxl.core.rules.registry import all_rules
 
@@ -26,7 +27,8 @@ def check_form(form: Form, config: RuleConfig | None = None) -> list[Finding]:
     findings: set[tuple[str, str, str, str, str, str]] = set()
     file = str(form.file or "")
     sources = form.sources if isinstance(form.sources, dict) else {}
-    cells: dict[str, tuple[str, str]] = {}  # path → (sheet, cell): rules hit the same paths
+    # path → (sheet, cell, note to the message): rules hit the same paths
+    cells: dict[str, tuple[str, str, str]] = {}
     for rule in all_rules():
         if rule.check is None or not config.enabled(rule.code):
             continue
@@ -35,7 +37,8 @@ def check_form(form: Form, config: RuleConfig | None = None) -> list[Finding]:
             where = cells.get(hit.path)
             if where is None:
                 where = cells[hit.path] = _cell(form, sources, hit.path)
-            findings.add((file, where[0], where[1], rule.code, severity, rule.format(hit.values)))
+            findings.add((file, where[0], where[1], rule.code, severity,
+                          rule.format(hit.values) + where[2]))
     # The sheet order only decides between findings on different sheets.
     order = _sheet_order(form) if len({f[1] for f in findings}) > 1 else {}
     last = len(order)
@@ -55,9 +58,29 @@ def _finding(fields: tuple[str, str, str, str, str, str]) -> Finding:
 _new = object.__new__
 
 
-def _cell(form: Form, sources: dict[str, Source], path: str) -> tuple[str, str]:
-    src = sources.get(path) or locate(form, path)
-    return (str(src.sheet), str(src.cell)) if src else ("", "")
+def _cell(form: Form, sources: dict[str, Source], path: str) -> tuple[str, str, str]:
+    """Sheet and cell of a finding about ``path``, and a note to its message."""
+    src = sources.get(path)
+    if src is None and sources and form.file and (label := _label(form, path)):
+        # The form was read from a file, but not this label: any cell would mislead (the
+        # value of another label, the department's name). The finding names the sheet and
+        # says so.
+        sheet = next(iter(sources.values())).sheet
+        return str(sheet), "", f"（表中没有找到“{label}”一栏）"
+    src = src or locate(form, path)
+    return (str(src.sheet), str(src.cell), "") if src else ("", "", "")
+
+
+# Fields read from the cell beside their label, by path.
+_LABELS = {"department": "部门名称", "staff_count": "财政供养人数", "sub_units": "下属二级单位数",
+           "other_tasks": "其他需完成的任务",
+           **{f"budget.{name}": label for name, label in BUDGET_LABELS.items()}}
+
+
+def _label(form: Form, path: str) -> str | None:
+    if path == "overall_goal":
+        return "战略目标" if form.layout == "shandong" else "总体绩效目标"
+    return _LABELS.get(path)
 
 
 def locate(form: Form, path: str) -> Source | None:
