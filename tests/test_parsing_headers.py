@@ -45,14 +45,15 @@ GD_ROWS = [
 ]
 
 
-def guangdong(annual: str, task_head: tuple[str, ...] = ()) -> Grid:
+def guangdong(annual: str, task_head: tuple[str, ...] = (),
+              levels: tuple[str, ...] = ("一级指标", "二级指标", "三级指标")) -> Grid:
     cells = {(1, 1): "市直部门整体预算绩效目标申报表", (2, 1): "部门名称", (2, 2): "惠州市司法局",
              (3, 1): "基本信息", (3, 2): "财政供养人数", (3, 3): 10}
     tasks = ["任务名称", "主要实施内容", "拟投入资金(万元)", "期望达到的目标"]
     _rows(cells, 4, [list(task_head) + tasks,
                      [str(i) for i in range(1, len(task_head) + 1)] + ["任务", "内容", 9.0, "目标"],
                      ["绩效指标"],
-                     ["一级指标", "二级指标", "三级指标", annual, "实施周期指标值"]] + GD_ROWS)
+                     [*levels, annual, "实施周期指标值"]] + GD_ROWS)
     return Grid(cells=cells)
 
 
@@ -60,8 +61,10 @@ SD_HEADS = [
     ["序号", "职责", "目标", "绩效指标"],
     ["职责序号", "部门职责", "职责目标（说明）", "绩效指标名称"],
     ["职责序号", "部门职责", "职责目标", "绩效指标"],
+    ["职责序号（编号）", "部门职责（职能）", "职责目标", "绩效指标（名称）"],
 ]
-GD_ANNUAL = ["指标值（年度）", "指标值(年度)", "年度指标值", "2022年度指标值"]
+GD_ANNUAL = ["指标值（年度）", "指标值(年度)", "年度指标值", "2022年度指标值", "年度指标值（2023年）",
+             "2022年度指标值（说明）"]
 
 
 @pytest.mark.parametrize("head", SD_HEADS, ids="|".join)
@@ -115,8 +118,19 @@ def test_new_spellings_reach_the_header_prefilters():
     assert L.column_key("指标值（年度）") == L.key("指标值(年度)")
 
 
+GD_LEVELS = ("一级指标（类别）", "二级指标（类别）", "三级指标（指标名称）")
+
+
+def test_guangdong_level_headers_with_an_explanation():
+    form = parse_grid(guangdong("年度指标值（2023年）", levels=GD_LEVELS)).form
+    assert [(i.level1, i.level2, i.name) for i in form.indicators] == [
+        ("产出指标", "数量指标", "培训次数"), ("产出指标", "数量指标", "培训人数"),
+        ("产出指标", "质量指标", "合格率")]
+
+
 @pytest.mark.parametrize("grid", [shandong(h) for h in SD_HEADS]
-                         + [guangdong(a, ("序号", "职责", "目标")) for a in GD_ANNUAL])
+                         + [guangdong(a, ("序号", "职责", "目标")) for a in GD_ANNUAL]
+                         + [guangdong("年度指标值（2023年）", levels=GD_LEVELS)])
 def test_prefiltered_header_rows_are_those_of_a_full_scan(grid, monkeypatch):
     sd = [r for r in grid.rows() if S._header_map(grid, r)]
     assert sd == [r for r in rows_with_key(grid, S._CORE_KEYS) if S._header_map(grid, r)]

@@ -143,3 +143,44 @@ def test_an_empty_value_still_points_at_its_cell(tmp_path):
     form = edited(tmp_path, GD, {"C7": None})
     found = [f for f in check_form(form) if f.rule == "PX203"]
     assert [(f.cell, f.message) for f in found] == [("C7", "未填写项目支出")]
+
+
+# --- table headers: a year or an explanation in brackets; a header cell not understood -----
+
+@pytest.mark.parametrize("source, sheet, cell, header", [
+    (GD, None, "E27", "年度指标值（2023年）"),
+    (GD, None, "E27", "2023年度指标值（说明）"),
+    (GD, None, "D27", "三级指标（指标名称）"),
+    (GD, None, "B27", "一级指标（类别）"),
+    (SD, SD_SHEET, "F6", "年度指标值（2021年）"),
+    (SD, SD_SHEET, "D6", "绩效指标（名称）"),
+])
+def test_a_bracketed_year_or_explanation_after_a_header_is_read(tmp_path, source, sheet, cell,
+                                                                 header):
+    clean = read_form(source)
+    form = edited(tmp_path, source, {cell: header}, sheet)
+    assert form.indicators == clean.indicators
+    assert rules_at(form) == rules_at(clean)
+
+
+def test_header_keys_with_brackets_that_are_spellings_stay_themselves():
+    assert L.column_key("指标值（年度）") == L.key("指标值(年度)") != L.key("指标值")
+    assert L.match_sd_column("职责目标（说明）") == "goal"
+    assert L.key("目标（2023年）") == "目标(2023年)"  # too short to be known as a label
+
+
+@pytest.mark.parametrize("source, sheet, cell, header", [
+    (GD, None, "D27", "指标名称"),
+    (GD, None, "C14", "任务"),
+    (GD, None, "G27", "备注"),
+    (SD, SD_SHEET, "F6", "目标值"),
+])
+def test_a_header_cell_not_understood_is_reported(tmp_path, source, sheet, cell, header):
+    form = edited(tmp_path, source, {cell: header}, sheet)
+    found = [(f.cell, f.severity, f.message) for f in check_form(form) if f.rule == "PX212"]
+    assert found == [(cell, "warning", f"表头“{header}”未能识别，这一列的内容没有读取")]
+
+
+def test_the_examples_have_no_unknown_header_cell():
+    for source in (GD, SD):
+        assert not [f for f in check_form(read_form(source)) if f.rule == "PX212"]

@@ -87,6 +87,7 @@ class Cursor:
         self._first_of_key: dict[str, tuple[int, int]] = {}
         self._rows = grid.rows()
         self._scanned = 0
+        self._unread: set[tuple[int, str]] = set()  # (column, key) of unread header cells
 
     # --- reading -----------------------------------------------------------------------
     def raw(self, row: int, col: int) -> Any:
@@ -147,6 +148,18 @@ class Cursor:
 
     def use(self, row: int, col: int) -> None:
         self.used.add((row, col))
+
+    def unread_header(self, row: int, col: int) -> None:
+        """A cell of a table's header row that names no known column: its column is not
+        read. Recorded as ``sources["unread_headers[i]"]`` (once per column and text, as
+        every printed page may repeat the header) for a rule to report, and reported
+        among the unplaced cells of a text import."""
+        raw = self._cells.get((row, col))
+        seen = (col, L.key(raw))
+        if seen not in self._unread:
+            self._unread.add(seen)
+            self.source(f"unread_headers[{len(self._unread) - 1}]", row, col, raw)
+        self.reject(row, col, "表头文字未能识别，这一列的内容没有读取")
 
     def reject(self, row: int, col: int, reason: str) -> None:
         if not is_blank(self._cells.get((row, col))):

@@ -192,8 +192,7 @@ def _segment_rows(cur: Cursor, header: int, heads: Heads, stop) -> list[tuple[in
     (``heads``: the table's header rows) start a new segment and are consumed."""
     grid = cur.grid
     cols = heads[header]
-    for c in grid.row_cols(header):
-        cur.use(header, c)
+    _use_header(cur, header, cols)
     out = []
     for r in grid.rows():
         if r <= header:
@@ -201,13 +200,27 @@ def _segment_rows(cur: Cursor, header: int, heads: Heads, stop) -> list[tuple[in
         again = heads.get(r)
         if again:
             cols = again
-            for c in grid.row_cols(r):
-                cur.use(r, c)
+            _use_header(cur, r, cols)
             continue
         if stop(r):
             break
         out.append((r, cols))
     return out
+
+
+# Header cells that name no column to read, and need none.
+_NOT_A_COLUMN = frozenset(L.key(s) for s in ("序号", "编号"))
+
+
+def _use_header(cur: Cursor, row: int, cols: dict[str, int]) -> None:
+    """Consume a header row; a cell naming no column of its table is reported."""
+    mapped = set(cols.values())
+    for c in cur.grid.row_cols(row):
+        v = cur.raw(row, c)
+        if c in mapped or L.is_guangdong_label(v) or L.key(v) in _NOT_A_COLUMN:
+            cur.use(row, c)
+        else:
+            cur.unread_header(row, c)
 
 
 def _read_tasks(cur: Cursor, header: int, heads: Heads, indicator_heads: Heads) -> None:

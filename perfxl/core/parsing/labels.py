@@ -6,8 +6,9 @@ become ASCII), with all white space, markdown emphasis and trailing colons remov
 spelling. The key also drops what departments add around a label (``_label_key``): a
 leading enumeration (``1.``, ``1、``, ``（一）``, ``一、``, ``(1)``, ``其中：``), a trailing
 unit (``（万元）``, ``（元）``, ``（人）``, ``（个）``: ``label_unit()`` keeps it), a seal note
-(``（盖章）``) and 合计/小计 after an amount label (``项目支出合计``). Matching stays exact
-after that. To support a new variant, add its spelling to the tuple of its field below.
+(``（盖章）``), a bracketed explanation or year after a known label (``三级指标（指标名称）``,
+``年度指标值（2023年）``) and 合计/小计 after an amount label (``项目支出合计``). Matching stays
+exact after that. To support a new variant, add its spelling to the tuple of its field below.
 """
 
 from __future__ import annotations
@@ -92,16 +93,28 @@ def _label_key(k: str) -> tuple[str, str]:
             k = k[:-2]
             continue
         m = _UNIT.search(k) or _SEAL.search(k)
-        if not (m and m.start()):
+        if m and m.start():
+            unit = unit or (m.group(1) if m.re is _UNIT else "")
+            k = k[:m.start()]
+            continue
+        # a bracketed explanation or year after a known label: 三级指标(指标名称),
+        # 年度指标值(2023年); not after a label that is itself a spelling: 指标值(年度)
+        head = k[:k.rfind("(")]
+        if k in _KNOWN or not head or not _is_known(head):
             break
-        unit = unit or (m.group(1) if m.re is _UNIT else "")
-        k = k[:m.start()]
+        k = head
     return k, unit
 
 
+def _is_known(k: str) -> bool:
+    return k in _KNOWN or (_YEAR_PREFIX.match(k) is not None
+                           and _YEAR_PREFIX.sub("", k) in ("年度指标值", "指标值"))
+
+
 # Filled at the end of this module, from the tables below: the tables' own keys are made
-# while it is empty (no spelling ends in 合计).
+# while these are empty (no spelling ends in 合计 or in an explanation of another one).
 _AMOUNT_KEYS: frozenset[str] = frozenset()
+_KNOWN: frozenset[str] = frozenset()
 
 
 def clean_text(value: Any) -> str:
@@ -123,7 +136,7 @@ _BOLD = re.compile(r"\*\*(.+)\*\*", flags=re.S)
 
 
 def _keys(*spellings: str) -> tuple[str, ...]:
-    # uncached: ``text_key`` must not remember keys made before _AMOUNT_KEYS is filled
+    # uncached: ``text_key`` must not remember keys made before _KNOWN is filled
     return tuple(dict.fromkeys(_label_key(_plain_key(s))[0] for s in spellings))
 
 
@@ -341,3 +354,7 @@ def is_guangdong_label(value: Any) -> bool:
 # (see _label_key)
 _AMOUNT_KEYS = frozenset(
     k for ks in (*BUDGET_FIELDS.values(), *SD_BUDGET_ENDINGS.values()) for k in ks)
+# 序号, 职责, 目标 are too short to tell a label from content: "目标(2023年)" stays text.
+_KNOWN = (ALL_GUANGDONG_LABELS | frozenset(
+    SD_TOTAL + SD_STRATEGY + tuple(k for ks in SD_COLUMNS.values() for k in ks))
+    ) - frozenset(SD_GENERIC)

@@ -198,9 +198,12 @@ def _read_matrix(cur: Cursor, header: int, heads: dict[int, dict[str, int]]) -> 
             pending_header, subrows = r, []
             base = top.get("duty_no", min(top.values()))
             shift = 0
+            named = set(top.values())
             for c in cols_here:
-                if c >= base:
+                if c in named:
                     cur.use(r, c)
+                elif c >= base:
+                    cur.unread_header(r, c)
             continue
         if _is_subheader_row(grid, r, base):
             subrows.append(r)

@@ -201,3 +201,22 @@ def indicator_name_missing(ctx: Context) -> Iterator[Hit]:
         value = row.texts["annual_value"]
         if value and not row.texts["name"]:
             yield Hit(row.path("name"), {"value": value})
+
+
+@register(
+    "PX212", "header-cell-unknown", "warning",
+    "表头“{header}”未能识别，这一列的内容没有读取",
+    """
+perfxl 按表头的文字确定每一列是什么内容。表头改成了无法识别的文字时，这一列不会被读取，
+其中的内容既不校验也不汇总，常常还会引出“未填写指标值”“没有对应的指标名称”之类的问题。
+
+修改方法：把表头改回规定的写法，如“三级指标”“年度指标值”“职责目标”（能识别的写法见“常见问题”）；
+这一列本来就不属于申报表时，删除这一列。
+""",
+)
+def header_cell_unknown(ctx: Context) -> Iterator[Hit]:
+    sources = ctx.form.sources if isinstance(ctx.form.sources, dict) else {}
+    i = 0
+    while (src := sources.get(f"unread_headers[{i}]")) is not None:
+        yield Hit(f"unread_headers[{i}]", {"header": text(src.raw)})
+        i += 1
