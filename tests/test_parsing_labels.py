@@ -184,3 +184,64 @@ def test_a_header_cell_not_understood_is_reported(tmp_path, source, sheet, cell,
 def test_the_examples_have_no_unknown_header_cell():
     for source in (GD, SD):
         assert not [f for f in check_form(read_form(source)) if f.rule == "PX212"]
+
+
+# --- an indicator table without its header row ----------------------------------------------
+
+def without_row(source, row: int, sheet: str | None = None, path=None):
+    """The workbook with one row deleted, merged ranges moved as Excel moves them."""
+    wb = openpyxl.load_workbook(source)
+    ws = wb[sheet] if sheet else wb.active
+    merges = list(ws.merged_cells.ranges)
+    for m in merges:
+        ws.unmerge_cells(str(m))
+    ws.delete_rows(row)
+    for m in merges:
+        if m.min_row > row:
+            m.shift(0, -1)
+        elif m.max_row >= row:
+            continue
+        ws.merge_cells(m.coord)
+    return wb, ws
+
+
+def test_an_indicator_table_without_its_header_row_is_read_by_its_categories(tmp_path):
+    wb, ws = without_row(GD, 27)
+    ws["A27"] = "绩效指标"
+    wb.save(tmp_path / "form.xlsx")
+    clean, form = read_form(GD), read_form(tmp_path / "form.xlsx")
+    assert form.indicators == clean.indicators and len(form.indicators) == 13
+    assert [t.name for t in form.tasks] == [t.name for t in clean.tasks]
+    found = [(f.rule, f.cell, f.message) for f in check_form(form) if f.rule in ("PX209", "PX213")]
+    assert found == [("PX213", "B27", "没有找到绩效指标表的表头行，已按一级指标、二级指标、三级指标、"
+                                      "年度指标值、实施周期指标值的顺序读取")]
+
+
+def test_without_a_header_row_or_categories_no_indicator_says_the_header_was_not_found(tmp_path):
+    wb, ws = without_row(GD, 27)
+    for row in range(27, 40):
+        ws.cell(row, 2).value = None  # no 一级 column left to recognise the table by
+    wb.save(tmp_path / "form.xlsx")
+    found = [f for f in check_form(read_form(tmp_path / "form.xlsx")) if f.rule == "PX209"]
+    assert [(f.sheet, f.cell, f.message) for f in found] == [(
+        "绩效目标申报表", "", "未填写任何绩效指标，或没有找到指标表的表头行（一级指标、二级指标、三级指标、"
+                         "年度指标值），表中的指标无法读取")]
+    # a Shandong header naming two core columns is none (and without one, no form at all)
+    form = edited(tmp_path, SD, {"C6": "任务", "D6": "指标"}, SD_SHEET)
+    found = [f for f in check_form(form) if f.rule == "PX209"]
+    assert [(f.cell, f.message) for f in found] == [(
+        "", "未填写任何绩效指标，或没有找到指标表的表头行（职责序号、部门职责、职责目标、绩效指标），"
+            "表中的指标无法读取")]
+
+
+def test_an_empty_table_under_its_header_still_points_at_its_first_row():
+    from perfxl.core.grid import Grid
+    from perfxl.core.parsing import parse_grid
+    cells = {(1, 1): "市直部门整体预算绩效目标申报表", (2, 1): "部门名称", (2, 2): "x",
+             (3, 1): "基本信息", (3, 2): "财政供养人数", (3, 3): 1,
+             (4, 1): "绩效指标", (4, 2): "一级指标", (4, 3): "二级指标", (4, 4): "三级指标",
+             (4, 5): "年度指标值"}
+    form = parse_grid(Grid(cells=cells, sheet="表")).form
+    form.file = "form.xlsx"
+    found = [(f.cell, f.message) for f in check_form(form) if f.rule == "PX209"]
+    assert found == [("D5", "未填写任何绩效指标")]

@@ -10,6 +10,7 @@ Content is reproduced column by column, defects included: the rules judge it.
 
 from __future__ import annotations
 
+from perfxl.core.framework import FRAMEWORKS
 from perfxl.core.grid import Grid, is_blank
 from perfxl.core.model import Form, Indicator, Source, Task
 from perfxl.core.parsing import labels as L
@@ -73,18 +74,59 @@ def parse_guangdong(grid: Grid) -> ParseResult:
     task_heads, ind_heads = _headers(grid)
     task_header = min(task_heads, default=None)
     ind_header = min(ind_heads, default=None)
+    task_stops = set(ind_heads)
+    headerless = None
+    if ind_header is None:
+        headerless = _headerless_table(cur)
+        if headerless:
+            first, cols = headerless
+            ind_header = first - 1  # (a row above the first one, never read)
+            ind_heads = {ind_header: cols}
+            task_stops = {first}
     first_table = min((r for r in (task_header, ind_header) if r is not None), default=None)
 
     _read_header(cur, first_table)
     _read_free_text(cur, L.OVERALL_GOAL, "overall_goal", rows)
     if task_header is not None:
         _mark_table(cur, "tasks", task_heads[task_header], task_header)
-        _read_tasks(cur, task_header, task_heads, ind_heads)
+        _read_tasks(cur, task_header, task_heads, task_stops)
     _read_free_text(cur, L.OTHER_TASKS, "other_tasks", rows)
     if ind_header is not None:
         _mark_table(cur, "indicators", ind_heads[ind_header], ind_header)
-        _read_indicators(cur, ind_header, ind_heads)
+        _read_indicators(cur, ind_header, ind_heads, header_row=headerless is None)
     return ParseResult(form, cur.unplaced(L.is_guangdong_label))
+
+
+# Framework categories: a row holding a 一级 and, right of it, a 二级 category is an
+# indicator row, with or without a header above it.
+_LEVEL1 = frozenset(L.key(n) for fw in FRAMEWORKS.values() for n in fw)
+_LEVEL2 = frozenset(L.key(n) for fw in FRAMEWORKS.values() for ns in fw.values() for n in ns)
+_OFFICIAL_ORDER = ("level1", "level2", "name", "annual_value", "period_value")
+
+
+def _headerless_table(cur: Cursor) -> tuple[int, dict[str, int]] | None:
+    """An indicator table whose header row was deleted: its first row, on the 绩效指标
+    block label's row or one of the two below it, holds a framework 一级 and 二级 category
+    side by side; its columns are taken in the official order from there (一级, 二级, 三级,
+    年度指标值, then 实施周期指标值 if any row fills that column). The first row's 一级
+    cell is recorded as ``sources["indicator_header_missing"]``, for PX213 to warn."""
+    label = cur.find_label(L.INDICATORS_BLOCK)
+    if label is None:
+        return None
+    grid, cells = cur.grid, cur.grid.cells
+    for r in grid.rows():
+        if r < label[0]:
+            continue
+        if r > label[0] + 2:
+            return None
+        for c in grid.row_cols(r):
+            if L.key(cells[(r, c)]) in _LEVEL1 and L.key(cells.get((r, c + 1))) in _LEVEL2:
+                cols = dict(zip(_OFFICIAL_ORDER, range(c, c + 5)))
+                if not any((row, c + 4) in cells for row in grid.rows() if row >= r):
+                    del cols["period_value"]
+                cur.source("indicator_header_missing", r, c, cells[(r, c)])
+                return r, cols
+    return None
 
 
 def _mark_table(cur: Cursor, path: str, cols: dict[str, int], header: int) -> None:
@@ -187,12 +229,15 @@ def _indicator_columns(grid: Grid, row: int, cols: dict[str, int], side: int
     return cols, 0
 
 
-def _segment_rows(cur: Cursor, header: int, heads: Heads, stop) -> list[tuple[int, dict[str, int]]]:
+def _segment_rows(cur: Cursor, header: int, heads: Heads, stop, header_row: bool = True,
+                  ) -> list[tuple[int, dict[str, int]]]:
     """Data rows under ``header`` with the column map in force for each; repeated headers
-    (``heads``: the table's header rows) start a new segment and are consumed."""
+    (``heads``: the table's header rows) start a new segment and are consumed
+    (``header_row``: whether ``header`` is one, or just the row above a headerless table)."""
     grid = cur.grid
     cols = heads[header]
-    _use_header(cur, header, cols)
+    if header_row:
+        _use_header(cur, header, cols)
     out = []
     for r in grid.rows():
         if r <= header:
@@ -223,12 +268,14 @@ def _use_header(cur: Cursor, row: int, cols: dict[str, int]) -> None:
             cur.unread_header(row, c)
 
 
-def _read_tasks(cur: Cursor, header: int, heads: Heads, indicator_heads: Heads) -> None:
+def _read_tasks(cur: Cursor, header: int, heads: Heads, stops: set[int]) -> None:
+    """The task rows under ``header``, up to a row of ``stops`` (where the indicator
+    table starts) or another block."""
     grid = cur.grid
 
     def stop(r: int) -> bool:
         first = grid.get(r, grid.row_cols(r)[0])
-        return (r in indicator_heads or L.key(first) in L.OTHER_TASKS
+        return (r in stops or L.key(first) in L.OTHER_TASKS
                 or is_footer(first)
                 or (L.key(first) in L.INDICATORS_BLOCK and len(grid.row_cols(r)) > 1))
 
@@ -262,7 +309,7 @@ def _is_total_row(grid: Grid, r: int, cols: dict[str, int]) -> bool:
     return first.startswith(_TOTAL_WORDS) or "覆盖率" in first
 
 
-def _read_indicators(cur: Cursor, header: int, heads: Heads) -> None:
+def _read_indicators(cur: Cursor, header: int, heads: Heads, header_row: bool = True) -> None:
     grid, form = cur.grid, cur.form
     form.value_columns = 2 if "period_value" in heads[header] else 1
 
@@ -274,7 +321,7 @@ def _read_indicators(cur: Cursor, header: int, heads: Heads) -> None:
     inherited: dict[str, tuple[str, Source]] = {}  # level → text and its cell
     side, segment = 0, None
     cols = None
-    for r, header_cols in _segment_rows(cur, header, heads, stop):
+    for r, header_cols in _segment_rows(cur, header, heads, stop, header_row):
         if header_cols is not segment:  # a repeated header starts afresh
             side, segment = 0, header_cols
         new_cols, side = _indicator_columns(grid, r, header_cols, side)

@@ -67,6 +67,10 @@ def _cell(form: Form, sources: dict[str, Source], path: str) -> tuple[str, str, 
         # says so.
         sheet = next(iter(sources.values())).sheet
         return str(sheet), "", f"（表中没有找到“{label}”一栏）"
+    if src is None and sources and form.file and path in ("indicators", "tasks"):
+        # a table whose header row was not found: no cell of the form is the table's
+        sheet = next(iter(sources.values())).sheet
+        return str(sheet), "", ""
     src = src or locate(form, path)
     return (str(src.sheet), str(src.cell), "") if src else ("", "", "")
 

@@ -151,15 +151,28 @@ def overall_goal_missing(ctx: Context) -> Iterator[Hit]:
 
 @register(
     "PX209", "no-indicators", "error",
-    "未填写任何绩效指标",
+    "未填写任何绩效指标{reason}",
     """
 绩效指标把目标量化为可考核的数值，没有指标的申报表不能通过审核。
 
-修改方法：在绩效指标表中按产出、效益、满意度等类别填写三级指标及指标值。
+perfxl 按表头行（一级指标、二级指标、三级指标、年度指标值；山东格式为职责序号、部门职责、职责目标、
+绩效指标）找到指标表。表头行被删除或改写时，表中的指标无法读取，提示中会说明没有找到表头行。
+
+修改方法：在绩效指标表中按产出、效益、满意度等类别填写三级指标及指标值；表中已经填写了指标时，
+检查表头行是否还在、文字是否为规定的写法。
 """,
 )
 def no_indicators(ctx: Context) -> Iterator[Hit]:
-    if not ctx.any_indicator:
+    if ctx.any_indicator:
+        return
+    sources = ctx.form.sources if isinstance(ctx.form.sources, dict) else {}
+    # A form read from a file records where its table starts ("indicators") once it
+    # has found the table's header row.
+    if ctx.form.file and sources and "indicators" not in sources:
+        head = ("一级指标、二级指标、三级指标、年度指标值" if ctx.guangdong
+                else "职责序号、部门职责、职责目标、绩效指标")
+        yield Hit("indicators", {"reason": f"，或没有找到指标表的表头行（{head}），表中的指标无法读取"})
+    else:
         yield Hit("indicators")
 
 
@@ -220,3 +233,21 @@ def header_cell_unknown(ctx: Context) -> Iterator[Hit]:
     while (src := sources.get(f"unread_headers[{i}]")) is not None:
         yield Hit(f"unread_headers[{i}]", {"header": text(src.raw)})
         i += 1
+
+
+@register(
+    "PX213", "indicator-header-missing", "warning",
+    "没有找到绩效指标表的表头行，已按一级指标、二级指标、三级指标、年度指标值{period}的顺序读取",
+    """
+绩效指标表的表头行（一级指标、二级指标、三级指标、年度指标值、实施周期指标值）被删除了。perfxl 从
+“绩效指标”标签旁第一行按指标框架中的一级、二级类别认出了指标表，并按规定的列顺序读取；列的顺序与
+规定不同时，读出的内容会错位。
+
+修改方法：恢复表头行（可从空白模板复制），或用“新建申报表”生成新表后把内容粘贴进去。
+""",
+)
+def indicator_header_missing(ctx: Context) -> Iterator[Hit]:
+    sources = ctx.form.sources if isinstance(ctx.form.sources, dict) else {}
+    if "indicator_header_missing" in sources:
+        period = "、实施周期指标值" if ctx.form.value_columns == 2 else ""
+        yield Hit("indicator_header_missing", {"period": period})
