@@ -37,6 +37,7 @@ def rules_at(form: Form) -> list[tuple[str, str]]:
 @pytest.mark.parametrize("text", [
     "填表人：张三", "制表人：李四", "填报单位（盖章）：临沂市司法局", "审核：王五", "审核人",
     "负责人：", "日期：2021年1月5日", "填报日期", "（盖章）", "单位（盖章）", "经办人：赵六",
+    "注：金额单位为万元", "注1：…", "说明：", "备注:", "填表说明",
 ])
 def test_signature_lines_are_footers(text):
     assert is_footer(text)
@@ -44,6 +45,7 @@ def test_signature_lines_are_footers(text):
 
 @pytest.mark.parametrize("text", [
     "审核通过率", "复核人数", "申报单位满意度", "负责人培训次数", "日期准确率", "单位名称", "产出指标",
+    "注册企业数量", "说明会场次", "备注信息完整率",
 ])
 def test_indicator_names_starting_with_a_sign_off_word_are_not(text):
     assert not is_footer(text)

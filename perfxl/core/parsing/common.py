@@ -22,14 +22,14 @@ from perfxl.core.parsing import labels as L
 from perfxl.core.values import parse_amount
 
 FOOTER_PREFIXES = tuple(L.key(s) for s in (
-    "填表说明", "说明", "注:", "备注:", "填报人", "联系人", "填报日期", "单位负责人", "审核人",
-    "联系电话", "财务负责人", "填表人", "制表人",
+    "填表说明", "填报人", "联系人", "填报日期", "单位负责人", "审核人", "联系电话", "财务负责人",
+    "填表人", "制表人",
 ))
-# Sign-off words that may also start an indicator's name (审核通过率, 复核人数, 申报单位满意度,
-# 日期准确率): a footer only when the word stands alone, or before a colon or a seal or
-# signature note — "审核：李四", "填报单位（盖章）：…", "（盖章）", "日期：2021年1月5日".
+# Words that may also start an indicator's name (审核通过率, 复核人数, 申报单位满意度, 日期准确率,
+# 注册企业数, 说明会场次): a footer only when the word stands alone, or before a colon or a
+# seal or signature note — "审核：李四", "填报单位（盖章）：…", "（盖章）", "注：…".
 _SIGNATURE = re.compile(
-    r"\(?(?:审核|复核人?|经办人|负责人|分管领导|单位领导|主管领导|部门领导|填报单位|申报单位"
+    r"\(?(?:注\d*|备注|说明|审核|复核人?|经办人|负责人|分管领导|单位领导|主管领导|部门领导|填报单位|申报单位"
     r"|(?:填表|制表|填报|报送|申报)?日期|(?:单位)?(?:盖章|公章)|单位(?=\()|签字|签名)\)?"
     r"(?:\((?:盖章|公章|签字|签名|签章)\))?(?::|$)")
 
