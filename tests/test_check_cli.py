@@ -135,3 +135,25 @@ def test_a_folder_checks_the_workbooks_inside(capsys, tmp_path, seed_book, clean
     code, out, _ = run(capsys, "check", str(tmp_path), "--format", "json")
     files = {d["file"] for d in json.loads(out)}
     assert files == {str(seed_book), str(clean_book)} and code == 1
+
+
+def test_a_folder_without_workbooks_is_an_error_not_a_pass(capsys, tmp_path):
+    empty = tmp_path / "回收表格"
+    empty.mkdir()
+    (empty / "说明.txt").write_text("x")
+    code, out, err = run(capsys, "check", str(empty))
+    assert code == 2 and "未发现问题" not in out
+    assert f"文件夹 {empty} 中没有找到 .xlsx/.xlsm 工作簿" in err
+
+
+def test_old_xls_files_in_a_folder_are_reported_unreadable(capsys, tmp_path, clean_book):
+    # Found as consolidate finds them (subfolders too), so a folder of .xls is not a pass.
+    old = tmp_path / "旧表" / "某局.xls"
+    old.parent.mkdir()
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
+    code, out, err = run(capsys, "check", str(old.parent), "--format", "json")
+    assert code == 2 and not err
+    [finding] = json.loads(out)
+    assert (finding["file"], finding["rule"]) == (str(old), "PX001") and "另存为 .xlsx" in finding["message"]
+    code, out, _ = run(capsys, "check", str(tmp_path), "--format", "json")
+    assert code == 2 and {d["file"] for d in json.loads(out)} >= {str(old), str(clean_book)}

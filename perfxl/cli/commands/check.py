@@ -21,7 +21,7 @@ FIELDS = ("file", "sheet", "cell", "rule", "severity", "message")
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", metavar="文件",
-                        help="要校验的 .xlsx/.xlsm 文件；给出文件夹时校验其中所有工作簿")
+                        help="要校验的 .xlsx/.xlsm 文件；给出文件夹时校验其中（含子文件夹）所有工作簿")
     parser.add_argument("--format", choices=("text", "json", "csv"), default="text",
                         help="输出格式：text（默认）、json 或 csv")
     parser.add_argument("--select", action="append", metavar="代码",
@@ -47,8 +47,13 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         raise UserError(str(exc)) from None
     results: list[Finding] = []
-    any_unreadable = False
-    for name in expand(args.files):
+    names, empty = expand(args.files)
+    for folder in empty:
+        print(f"错误：文件夹 {folder} 中没有找到 .xlsx/.xlsm 工作簿，未校验任何文件。", file=sys.stderr)
+    if not names:
+        return 2  # nothing was checked: printing "未发现问题。" would mislead
+    any_unreadable = bool(empty)
+    for name in names:
         findings = check_file(name, config)
         any_unreadable |= unreadable(findings)
         results.extend(findings)
@@ -66,17 +71,23 @@ def run(args: argparse.Namespace) -> int:
     return 1 if any(f.severity == "error" for f in results) else 0
 
 
-def expand(paths: list[str]) -> list[str]:
-    """Files as given; a folder stands for the workbooks directly inside it."""
-    out = []
+def expand(paths: list[str]) -> tuple[list[str], list[str]]:
+    """Files as given, and for a folder the workbooks in it as ``consolidate`` finds them
+    (subfolders too; old ``.xls`` files are included so that they are reported as
+    unreadable instead of silently left out). Also returns the folders that held none."""
+    from perfxl.adapters.batch import discover
+
+    out: list[str] = []
+    empty: list[str] = []
     for p in paths:
-        folder = Path(p)
-        if folder.is_dir():
-            out.extend(str(f) for f in sorted(folder.iterdir())
-                       if f.suffix.lower() in (".xlsx", ".xlsm") and not f.name.startswith(("~$", ".")))
+        if Path(p).is_dir():
+            found = [source.path for source in discover([p])]
+            out.extend(found)
+            if not found:
+                empty.append(p)
         else:
             out.append(p)
-    return out
+    return out, empty
 
 
 def render(findings: list[Finding], fmt: str) -> str:
