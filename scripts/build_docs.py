@@ -43,7 +43,8 @@ SD_TEMPLATE = TEMPLATES / "部门预算整体绩效目标表_山东.xlsx"
 ROSTER_TEMPLATE = TEMPLATES / "部门名单模板.xlsx"
 EXAMPLES = ROOT / "examples"
 CHECKED_EXAMPLE = EXAMPLES / "guangdong_huizhou_2022.xlsx"
-IMPORTED_EXAMPLE = EXAMPLES / "shandong_linyi_2021.xlsx"  # built by `perfxl import` from a seed
+IMPORT_SEED = EXAMPLES / "seeds" / "guangdong_huizhou_2022.txt"
+IMPORT_NOTES_NAME = "惠州市司法局2022.txt"  # the 来源文本 the picture names
 FILL_IDS = ("SF-001", "SF-053", "TY-001")
 
 _IMAGE_REF = re.compile(r"!\[[^\]]*\]\((images/[^)\s]+\.png)\)")
@@ -127,14 +128,29 @@ def _guangdong_blocks(path: Path) -> tuple[int, int, int]:
     return tasks, header, last
 
 
+def damaged_import_text() -> str:
+    """The Huizhou seed as a careless copy would give it: a 单位：万元 caption beside the
+    department name and a page footer among the indicators. 导入文本.md shows what importing
+    it prints and its 导入说明 sheet, which then has rows to show (the seeds themselves now
+    import completely); tests/test_docs.py checks the page against the real import."""
+    lines = IMPORT_SEED.read_text("utf-8").split("\n")
+    name = next(n for n, line in enumerate(lines) if line.startswith("部门名称"))
+    lines[name] = lines[name].rstrip("\t") + "\t\t单位：万元"
+    header = next(n for n, line in enumerate(lines) if line.startswith("一级指标"))
+    lines.insert(header + 4, "第 2 页，共 3 页")
+    return "\n".join(lines)
+
+
 def picture_sources(work: Path) -> list[Path]:
     """The workbooks to photograph, each named as its picture will be (``<stem>.png``)."""
     from perfxl.adapters.annotate import annotate
     from perfxl.adapters.batch import consolidate
     from perfxl.adapters.checking import check_file
     from perfxl.adapters.fill_xlsx import fill_form
+    from perfxl.adapters.import_workbook import write_import
     from perfxl.adapters.library_xlsx import load_libraries
     from perfxl.core.library.fill import FillItem
+    from perfxl.core.textimport import import_text
     from perfxl.excel.dispatch import run_headless
 
     raw = work / "raw"
@@ -176,8 +192,8 @@ def picture_sources(work: Path) -> list[Path]:
     shot(summary.output, "summary", "汇总", area="A1:AJ5", fit=True, hide=("D:E", "K:AF"))
     shot(summary.output, "summary_findings", "问题清单", area="A1:G16", fit=True)
 
-    imported = raw / IMPORTED_EXAMPLE.name
-    shutil.copyfile(IMPORTED_EXAMPLE, imported)
+    imported = raw / "imported.xlsx"
+    write_import(import_text(damaged_import_text(), name=IMPORT_NOTES_NAME), imported)
     shot(imported, "import_notes", "导入说明", fit=True)
 
     book = raw / "book.xlsx"

@@ -214,3 +214,23 @@ def test_toml_examples_in_the_guide_are_valid_configs():
     assert len(blocks) >= 3
     for block in blocks:
         RuleConfig.from_dict(tomllib.loads(block))
+
+
+# -- what the guide quotes is what the program says --------------------------------------
+
+def code_blocks(page: Path) -> list[str]:
+    return re.findall(r"^```[^\n]*\n(.*?)^```", page.read_text("utf-8"), re.M | re.S)
+
+
+def test_import_page_quotes_the_real_import_output():
+    from perfxl.core.textimport import import_text
+
+    page = GUIDE / "导入文本.md"
+    blocks = code_blocks(page)
+    seed = (ROOT / "examples" / "seeds" / "shandong_linyi_2021.txt").read_text("utf-8")
+    damaged = import_text(_build_docs().damaged_import_text())
+    for result, output in ((import_text(seed), "临沂市司法局2021.xlsx"),
+                           (damaged, "惠州市司法局2022.xlsx")):
+        assert f"{result.summary}\n已生成：{output}\n" in blocks, result.summary
+    # The 导入说明 picture is of the damaged text: it has unplaced lines to show.
+    assert len(damaged.unplaced) == 2 and "未能导入 2 处" in page.read_text("utf-8")
