@@ -85,6 +85,16 @@ def test_templates_are_the_blank_official_layouts(run):
     assert all(f.year == demo.YEAR and not f.department and not f.indicators for f in forms)
 
 
+def test_a_template_is_said_to_have_dropdowns_only_if_it_has_them(run):
+    result, out, *_ = run
+    [step] = [s for s in result.steps if any(o.path.startswith(demo.TEMPLATES_DIR) for o in s.outputs)]
+    for o in step.outputs:
+        ws = openpyxl.load_workbook(out / o.path).worksheets[0]
+        has_lists = any(dv.type == "list" for dv in ws.data_validations.dataValidation)
+        assert ("下拉列表" in o.what) == has_lists, o.path
+    assert sum("下拉列表" in o.what for o in step.outputs) == 1  # Guangdong only
+
+
 def test_imported_forms_hold_the_seeds(run):
     _, out, *_ = run
     gd = read_form(out / demo.IMPORT_DIR / "惠州市司法局_2022.xlsx")

@@ -101,10 +101,12 @@ def _templates(out: Path, step: Step) -> None:
 
     paths = write_official_templates(out / TEMPLATES_DIR, year=YEAR)
     names = {"guangdong": "广东表样", "shandong": "山东表样"}
+    # The Shandong form has no 一级/二级 columns, so no lists to pick them from.
+    lists = {"guangdong": "，一级/二级指标可从下拉列表选择", "shandong": ""}
     for p in paths:
         layout = OFFICIAL_TEMPLATES[p.name][0]
         step.outputs.append(Output(_rel(p, out), f"{names[layout]}的空白申报表（{YEAR}年度）："
-                                   "浅黄色单元格填写，浅绿色为自动计算的公式，一级/二级指标可从下拉列表选择"))
+                                   f"浅黄色单元格填写，浅绿色为自动计算的公式{lists[layout]}"))
 
 
 def _import(out: Path, step: Step) -> None:
