@@ -155,5 +155,7 @@ def test_old_xls_files_in_a_folder_are_reported_unreadable(capsys, tmp_path, cle
     assert code == 2 and not err
     [finding] = json.loads(out)
     assert (finding["file"], finding["rule"]) == (str(old), "PX001") and "另存为 .xlsx" in finding["message"]
+    (old.parent / "某局.ods").write_bytes(b"PK\x03\x04 not really")
     code, out, _ = run(capsys, "check", str(tmp_path), "--format", "json")
     assert code == 2 and {d["file"] for d in json.loads(out)} >= {str(old), str(clean_book)}
+    assert any(d["file"].endswith("某局.ods") and "（.ods）" in d["message"] for d in json.loads(out))

@@ -341,6 +341,8 @@ def test_hostile_directory(tmp_path, forms_dir):
     write_ratio_bomb(src / "zipbomb.xlsx")
     with_entity_bomb(good, src / "entities.xlsx")
     (src / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    (src / "wps.et").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    shutil.copy(src / "corrupt.xlsx", src / "calc.ods")  # listed, not silently left out
     (src / "readme.txt").write_text("not a workbook")
     before = {p.name: _sha(p) for p in src.iterdir()}
     out = src / "汇总.xlsx"  # inside the input folder: must not consolidate itself
@@ -351,12 +353,13 @@ def test_hostile_directory(tmp_path, forms_dir):
     status = {Path(s.display).name: s for s in res.summaries}
     assert set(status) == {n for n in before if n != "readme.txt"}
     for name in ("corrupt.xlsx", "empty.xlsx", "foreign.xlsx", "locked.xlsx", "zipbomb.xlsx",
-                 "entities.xlsx", "old.xls"):
+                 "entities.xlsx", "old.xls", "wps.et", "calc.ods"):
         assert status[name].status == UNREADABLE, name
         assert status[name].reason, name
     assert "加密" in status["locked.xlsx"].reason
     assert "炸弹" in status["zipbomb.xlsx"].reason
     assert "实体" in status["entities.xlsx"].reason
+    assert "（.et）" in status["wps.et"].reason and "另存为 .xlsx" in status["calc.ods"].reason
     for name, other in (("a_good.xlsx", "b_duplicate.xlsx"), ("b_duplicate.xlsx", "a_good.xlsx")):
         assert status[name].status == NEEDS_FIX
         assert status[name].duplicates == (f"in/{other}",)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -171,6 +172,27 @@ def test_not_a_zip(tmp_path):
     p = tmp_path / "文本.xlsx"
     p.write_text("这不是工作簿", "utf-8")
     assert "不是 Excel 工作簿" in _error(p).message
+
+
+def test_other_spreadsheet_formats_are_named_with_what_to_save_them_as(tmp_path, canonical):
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
+    (tmp_path / "wps.et").write_bytes(ole)
+    with zipfile.ZipFile(tmp_path / "lo.ods", "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", "<office:document-content/>")
+    with zipfile.ZipFile(tmp_path / "bin.xlsb", "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.bin", b"\x83\x01\x00")
+    (tmp_path / "mac.numbers").write_bytes(b"IWA\0" * 16)
+    for name, fmt in (("wps.et", ".et"), ("lo.ods", ".ods"), ("bin.xlsb", ".xlsb"),
+                      ("mac.numbers", ".numbers")):
+        message = _error(tmp_path / name).message
+        assert f"（{fmt}）" in message and "另存为 .xlsx" in message, name
+    # The same bytes under .xls are the old Excel format; a .et that WPS wrote as .xlsx reads.
+    (tmp_path / "old.xls").write_bytes(ole)
+    assert "97-2003" in _error(tmp_path / "old.xls").message
+    shutil.copy(canonical, tmp_path / "xlsx.et")
+    assert read_form(tmp_path / "xlsx.et").department == read_form(canonical).department
 
 
 def test_corrupt_zip(tmp_path, canonical):

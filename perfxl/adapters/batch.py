@@ -41,7 +41,9 @@ from perfxl.core.consolidate import (
 from perfxl.core.findings import FormReadError
 from perfxl.core.rules import RuleConfig
 
-SUFFIXES = (".xlsx", ".xlsm", ".xls")
+# .xls and the other spreadsheet formats are found too, to be listed as 无法读取 with what
+# to save them as, rather than silently left out of the summary.
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".xlsb", ".numbers")
 SKIP_PREFIXES = ("~$", ".~", ".perfxl-tmp-")
 DEFAULT_TIMEOUT = 120.0  # seconds for one file
 DETAIL_KINDS = ("indicators", "tasks", "findings")

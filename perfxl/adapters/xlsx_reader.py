@@ -36,6 +36,11 @@ RATIO_FLOOR = 1024 * 1024
 _CHUNK = 1 << 16
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+# Spreadsheets of other formats that departments send back; each is named in the message
+# so the user knows what to save it as. (A .et written by WPS in .xlsx format reads fine.)
+OTHER_FORMATS = {".et": "WPS 表格格式（.et）", ".ods": "OpenDocument 电子表格格式（.ods）",
+                 ".xlsb": "Excel 二进制工作簿格式（.xlsb）", ".numbers": "Numbers 表格格式（.numbers）"}
+NEVER_XLSX = frozenset(OTHER_FORMATS) - {".et"}
 # What inflating a member of a damaged zip can raise (a cut or garbled stream, sizes in the
 # headers that lie, an unknown compression method): one list, so every reader of a member
 # (these checks, batch's look at docProps/core.xml) turns the same damage into a message.
@@ -243,13 +248,19 @@ def check_workbook(path: str | os.PathLike[str]) -> Parts:
         head = fh.read(8)
         if not head:
             raise FormReadError(name, "文件是空的（0 字节）。")
+        if p.suffix.lower() in NEVER_XLSX:
+            raise FormReadError(name, _other_format(p.suffix.lower()))
         if head == _OLE_MAGIC:
             fh.seek(0)
             if _ole_has_encrypted_package(fh):
                 raise FormReadError(name, "文件已加密（设置了打开密码），请取消密码后再读取。")
+            if p.suffix.lower() == ".et":
+                raise FormReadError(name, _other_format(".et"))
             raise FormReadError(name, "这是旧版 Excel 97-2003 格式（.xls），请在 Excel 中另存为"
                                       " .xlsx 后再读取。")
     if not head.startswith(b"PK"):
+        if p.suffix.lower() in OTHER_FORMATS:
+            raise FormReadError(name, _other_format(p.suffix.lower()))
         raise FormReadError(name, "不是 Excel 工作簿（.xlsx）文件。")
     try:
         zf = zipfile.ZipFile(p)
@@ -258,8 +269,12 @@ def check_workbook(path: str | os.PathLike[str]) -> Parts:
     with zf:
         infos = zf.infolist()
         members = {i.filename for i in infos}
+        if "xl/workbook.bin" in members:
+            raise FormReadError(name, _other_format(".xlsb"))
         if "[Content_Types].xml" not in members or not any(
                 m.startswith("xl/workbook") for m in members):
+            if p.suffix.lower() in OTHER_FORMATS:
+                raise FormReadError(name, _other_format(p.suffix.lower()))
             raise FormReadError(name, "不是 Excel 工作簿（.xlsx）文件：缺少工作簿结构。")
         if len(infos) > MAX_MEMBERS:
             raise FormReadError(name, f"文件结构异常（包含 {len(infos)} 个部件），已拒绝读取。")
@@ -279,6 +294,11 @@ def check_workbook(path: str | os.PathLike[str]) -> Parts:
             if keep:
                 kept[info.filename] = data
         return kept
+
+
+def _other_format(suffix: str) -> str:
+    return (f"这是 {OTHER_FORMATS[suffix]}，不是 .xlsx 工作簿，请在 Excel、WPS 或 LibreOffice 中"
+            "另存为 .xlsx 后再读取。")
 
 
 def _scan_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, total: int,
