@@ -41,13 +41,17 @@ def load_config(path: str | os.PathLike[str] | None = None,
                 search_from: str | os.PathLike[str] | None = None) -> RuleConfig:
     """Settings from ``path``, or from the nearest ``perfxl.toml`` above ``search_from``
     (default: the current folder); defaults when there is none."""
-    path, data = read_config(path, search_from)
-    if path is None:
+    return rule_config(*read_config(path, search_from))
+
+
+def rule_config(source: Path | None, data: dict) -> RuleConfig:
+    """The rule settings of a file :func:`read_config` returned; errors name the file."""
+    if source is None:
         return RuleConfig()
     try:
         return RuleConfig.from_dict(data)
     except ConfigError as exc:
-        raise ConfigError(f"配置文件 {path}：{exc}") from None
+        raise ConfigError(f"配置文件 {source}：{exc}") from None
 
 
 def read_config(path: str | os.PathLike[str] | None = None,

@@ -34,6 +34,7 @@ from perfxl.core.findings import Finding, FormReadError
 from perfxl.core.model import Form
 from perfxl.core.prefill import choose_history, new_form, prefilled
 from perfxl.core.roster import Department, Roster, form_filename, name_key
+from perfxl.core.rules import RuleConfig, check_form
 from perfxl.core.sendstate import plan, sent_at
 
 MANIFEST = "分发清单.json"
@@ -111,9 +112,8 @@ def _reader():
     return read_form
 
 
-def _checker():
-    from perfxl.core.rules import check_form
-    return check_form
+def _checker(config: RuleConfig | None):
+    return lambda form: check_form(form, config)
 
 
 def load_roster(path: str | os.PathLike[str]) -> Roster:
@@ -246,13 +246,16 @@ def _roster_of(workdir: Path, manifest: dict, roster_path) -> Roster:
     return Roster([Department.from_dict(d) for d in manifest["departments"]])
 
 
-def statuses(workdir: str | os.PathLike[str], roster: Roster, check: bool = True) -> list[DepartmentStatus]:
+def statuses(workdir: str | os.PathLike[str], roster: Roster, check: bool = True,
+             config: RuleConfig | None = None) -> list[DepartmentStatus]:
+    """Where each department stands; returns are checked with ``config`` (the rule
+    settings ``perfxl check`` would use; None: the defaults)."""
     workdir = Path(workdir)
     sent = sent_at(SendLog(workdir / LOG_NAME).records(), "distribute:")
     records = Store(workdir).records()
     latest = latest_versions(records)
     reader = _reader() if check else None
-    checker = _checker() if check else None
+    checker = _checker(config) if check else None
     out = []
     for d in roster.departments:
         versions = sum(1 for r in records if r.department == d.name)
@@ -267,7 +270,10 @@ def statuses(workdir: str | os.PathLike[str], roster: Roster, check: bool = True
 def collect(workdir: str | os.PathLike[str], *, from_dir: str | os.PathLike[str] | None = None,
             imap: ImapSettings | None = None, roster_path: str | os.PathLike[str] | None = None,
             check: bool = True, status_file: str | os.PathLike[str] | None = None,
-            progress: Progress = None) -> CollectionResult:
+            config: RuleConfig | None = None, progress: Progress = None) -> CollectionResult:
+    """Store the new returns and write the status workbook, checking each department's
+    latest return with ``config`` (pass the RuleConfig of the bureau's perfxl.toml, as
+    the CLI does, so the statuses agree with ``perfxl check`` and ``consolidate``)."""
     workdir = Path(workdir)
     # Forms sent some other way can still be collected: a roster is enough.
     manifest = load_manifest(workdir, required=roster_path is None)
@@ -299,7 +305,7 @@ def collect(workdir: str | os.PathLike[str], *, from_dir: str | os.PathLike[str]
         _say(progress, f"已回收：{r.department}（{r.original_name}）")
     for r in result.unmatched:
         _say(progress, f"未能匹配：{r.original_name}：{r.note}")
-    st = statuses(workdir, roster, check)
+    st = statuses(workdir, roster, check, config)
     target = Path(status_file) if status_file else workdir / STATUS_FILE
     write_status(target, st, [r for r in store.records() if not r.department], manifest.get("year"))
     return CollectionResult(workdir, st, result, target)
@@ -310,7 +316,7 @@ def remind(workdir: str | os.PathLike[str], *, send: bool = False, dry_run: bool
            templates_dir: str | os.PathLike[str] | None = None, smtp: SmtpSettings | None = None,
            sender: Sender | None = None, instructions: str = "", roster_path=None,
            retry_uncertain: bool = False, max_findings: int = 20,
-           progress: Progress = None) -> RemindResult:
+           config: RuleConfig | None = None, progress: Progress = None) -> RemindResult:
     workdir = Path(workdir)
     manifest = load_manifest(workdir)
     if sender is None and manifest.get("sender"):
@@ -325,7 +331,7 @@ def remind(workdir: str | os.PathLike[str], *, send: bool = False, dry_run: bool
     templates = Templates(templates_dir)
     year = manifest["year"]
     deadline = manifest.get("deadline", "") if deadline is None else deadline
-    st = statuses(workdir, roster, check=True)
+    st = statuses(workdir, roster, check=True, config=config)
     jobs = []
     for s in st:
         if not needs_reminder(s):

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from perfxl.adapters.checking import read_config
-from perfxl.core.rules import ConfigError
+from perfxl.adapters.checking import read_config, rule_config
+from perfxl.core.rules import ConfigError, RuleConfig
 
 SMTP_SECURITY = ("starttls", "ssl", "none")
 IMAP_SECURITY = ("ssl", "starttls", "none")
@@ -64,7 +64,19 @@ def load_mail_settings(path: str | os.PathLike[str] | None = None,
                        search_from: str | os.PathLike[str] | None = None) -> MailFileSettings:
     """``[mail]`` of ``path``, or of the nearest ``perfxl.toml`` above ``search_from``
     (default: the current folder). Raises ConfigError naming the file and the key."""
+    return mail_settings_of(*read_config(path, search_from))
+
+
+def load_settings(path: str | os.PathLike[str] | None = None,
+                  search_from: str | os.PathLike[str] | None = None) -> tuple[MailFileSettings, RuleConfig]:
+    """``[mail]`` and the rule settings of the same file, read once: collect and remind
+    judge returned forms by the rules ``perfxl check`` and ``perfxl consolidate`` use."""
     source, data = read_config(path, search_from)
+    return mail_settings_of(source, data), rule_config(source, data)
+
+
+def mail_settings_of(source: Path | None, data: dict) -> MailFileSettings:
+    """``[mail]`` of a file :func:`read_config` returned."""
     if source is None:
         return MailFileSettings()
     # Where RuleConfig also looks: [tool.perfxl.mail] in a pyproject.toml given with --config.
@@ -108,6 +120,17 @@ def parse_rate(value: Any) -> float:
     if not rate > 0:  # also rejects NaN
         raise ValueError("速度必须大于 0")
     return rate
+
+
+def instructions_text(value: str | None) -> str:
+    """The 附加说明 itself: ``value``, or the file named after an ``@``; ValueError in Chinese."""
+    text = value or ""
+    if text.startswith("@"):
+        try:
+            return Path(text[1:]).read_text("utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ValueError(f"无法读取说明文件 {text[1:]}：{getattr(exc, 'strerror', None) or exc}") from None
+    return text
 
 
 def _values(table: Any, name: str, cls: type, protocol: str) -> dict[str, Any]:

@@ -8,7 +8,8 @@ import sys
 from perfxl.cli import UserError
 
 
-CONFIG_HELP = "邮件设置文件；不指定时使用当前目录或上级目录中的 perfxl.toml（[mail] 段）"
+CONFIG_HELP = ("设置文件（[mail] 段的邮件设置；回收、催报时还有校验规则设置）；"
+               "不指定时使用当前目录或上级目录中的 perfxl.toml")
 
 # Options the [mail] table of perfxl.toml may supply: option -> (file setting, built-in default).
 SMTP_OPTIONS = {
@@ -59,14 +60,18 @@ def _rate(text: str) -> float:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def apply_config(args) -> None:
+def apply_config(args, rules: bool = False) -> None:
     """Fill every mail option left off the command line: from perfxl.toml's [mail], else
-    the built-in default (flag > file > default)."""
-    from perfxl.adapters.mail.settings import load_mail_settings
+    the built-in default (flag > file > default). With ``rules``, ``args.rules`` is the
+    RuleConfig of the same file, for the commands that check returned forms."""
+    from perfxl.adapters.mail.settings import load_mail_settings, load_settings
     from perfxl.core.rules import ConfigError
 
     try:
-        mail = load_mail_settings(args.config)
+        if rules:
+            mail, args.rules = load_settings(args.config)
+        else:  # distribute checks no form: a broken rule section is not its business
+            mail = load_mail_settings(args.config)
     except ConfigError as exc:
         raise UserError(str(exc)) from None
     for options, section, protocol in ((SMTP_OPTIONS, mail, "SMTP"), (IMAP_OPTIONS, mail.imap, "IMAP")):
@@ -114,13 +119,12 @@ def sender(args, smtp):
 
 
 def instructions(args) -> str:
-    text = args.instructions or ""
-    if text.startswith("@"):
-        try:
-            return open(text[1:], encoding="utf-8").read().strip()
-        except OSError as exc:
-            raise UserError(f"无法读取说明文件 {text[1:]}：{exc.strerror}") from None
-    return text
+    from perfxl.adapters.mail.settings import instructions_text
+
+    try:
+        return instructions_text(args.instructions)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
 
 
 def print_findings(findings, stream=None) -> None:

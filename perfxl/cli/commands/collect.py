@@ -46,7 +46,7 @@ def run(args) -> int:
     from perfxl.core.collection import NEEDS_FIX, STATUSES
 
     imap_given = args.imap is not None
-    _mailargs.apply_config(args)
+    _mailargs.apply_config(args, rules=True)
     if args.from_dir and not imap_given:
         # --from alone means that folder only; the file's mailbox is where collect looks
         # when it is told no source at all.
@@ -55,7 +55,7 @@ def run(args) -> int:
         raise UserError("请用 --from 指定文件夹，或用 --imap 指定邮箱（也可写在 perfxl.toml 的 [mail.imap] 段）")
     try:
         res = collect(args.workdir, from_dir=args.from_dir, imap=imap_settings(args),
-                      roster_path=args.roster, status_file=args.status, progress=print)
+                      roster_path=args.roster, status_file=args.status, config=args.rules, progress=print)
     except DistributionError as exc:
         _mailargs.print_findings(exc.findings)
         raise UserError(str(exc)) from None

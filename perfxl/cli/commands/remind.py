@@ -22,13 +22,14 @@ def run(args) -> int:
     from perfxl.adapters.mail.api import DistributionError, remind
     from perfxl.adapters.mail.compose import ComposeError
 
-    _mailargs.apply_config(args)
+    _mailargs.apply_config(args, rules=True)
     smtp = _mailargs.smtp_settings(args)
     try:
         res = remind(args.workdir, send=args.send, dry_run=args.dry_run, round_label=args.round_label,
                      deadline=args.deadline, templates_dir=args.templates, smtp=smtp,
                      sender=_mailargs.sender(args, smtp), instructions=_mailargs.instructions(args),
-                     roster_path=args.roster, retry_uncertain=args.retry_uncertain, progress=print)
+                     roster_path=args.roster, retry_uncertain=args.retry_uncertain, config=args.rules,
+                     progress=print)
     except DistributionError as exc:
         _mailargs.print_findings(exc.findings)
         raise UserError(str(exc)) from None
