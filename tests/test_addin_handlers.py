@@ -12,6 +12,7 @@ import pytest
 from perfxl.adapters.annotate import AUTHOR, FILLS, RESULTS_SHEET, STATE_SHEET
 from perfxl.cli import main as cli_main
 from perfxl.excel import dispatch
+from perfxl.excel.book import FileBook
 from perfxl.excel.buttons import BUTTONS
 from perfxl.excel.handlers import HANDLERS, HELP_SHEET
 
@@ -261,6 +262,113 @@ def test_distribute_handler_matches_perfxl_distribute(tmp_path, capsys):
     assert (h_dir / "部门名单.xlsx").exists()
     bad, _ = dispatch.run_headless("px_distribute", roster, {"folder": str(h_dir), "mode": "7"}, tmp_path / "b.xlsx")
     assert bad == "请输入 1、2 或 3。"
+
+
+class AskingBook(FileBook):
+    """A headless book that records what the button asks (answering with the default)."""
+
+    def __init__(self, path, params):
+        super().__init__(path, params)
+        self.asked: list[tuple[str, str]] = []
+
+    def ask(self, key, prompt, default="", kind="text", optional=False):
+        self.asked.append((key, prompt))
+        return super().ask(key, prompt, default, kind, optional)
+
+
+@pytest.fixture
+def no_mail_environment(monkeypatch):
+    for name in ("PERFXL_SMTP_USER", "PERFXL_SMTP_PASSWORD", "PERFXL_IMAP_USER", "PERFXL_IMAP_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def test_distribute_button_sends_with_the_mail_settings_of_perfxl_toml(tmp_path, no_mail_environment):
+    from tests._mailserver import Recorder, smtp_server
+
+    user = "jxk@czj.example.gov.cn"
+    no_mail_environment.setenv("PERFXL_SMTP_PASSWORD", "s3cret")  # passwords: environment only
+    project = tmp_path / "2026年申报"
+    (project / "模板").mkdir(parents=True)
+    (project / "模板" / "distribute_subject.j2").write_text("【{{ sender_name }}】{{ department }}请填报", "utf-8")
+    (project / "说明.txt").write_text("请用 WPS 或 Excel 填写。", "utf-8")
+    (project / "名单").mkdir()
+    roster = roster_book(project / "名单" / "部门名单.xlsx")  # perfxl.toml is found upwards
+    rec = Recorder()
+    with smtp_server(rec, auth=(user, "s3cret")) as (port, auth):
+        (project / "perfxl.toml").write_text(f"""ignore = ["PX307"]
+
+[mail]
+host = "127.0.0.1"
+port = {port}
+security = "none"
+user = "{user}"
+sender = "{user}"
+sender-name = "市财政局绩效科"
+sender-contact = "0752-2800000"
+rate = "600/min"
+templates = "模板"
+instructions = "@说明.txt"
+""", "utf-8")
+        book = AskingBook(roster, {"year": "2026", "folder": str(project / "分发"), "mode": "1"})
+        text = dispatch.execute("px_distribute", book)
+    assert book.asked == []  # nothing the bureau configured is asked again
+    assert auth.logins == [user]
+    lines = text.split("\n")
+    assert f"发件人：市财政局绩效科 <{user}>" in lines
+    assert f"发件服务器：127.0.0.1:{port}（不加密，登录用户 {user}）" in lines
+    assert f"邮件设置取自：{project / 'perfxl.toml'}" in lines
+    assert any("本次发送 2 封" in line for line in lines)
+    msgs = rec.parsed()
+    assert len(msgs) == 2
+    for m in msgs:
+        [sender] = m["From"].addresses
+        assert (sender.display_name, sender.addr_spec) == ("市财政局绩效科", user)
+        assert m["Subject"].startswith("【市财政局绩效科】")
+        body = m.get_body(("plain",)).get_content()
+        assert "（0752-2800000）" in body and "请用 WPS 或 Excel 填写。" in body
+
+
+def test_distribute_button_shows_the_file_sender_and_a_set_value_overrides_it(tmp_path, no_mail_environment):
+    from email import message_from_bytes, policy
+
+    (tmp_path / "perfxl.toml").write_text(
+        '[mail]\nhost = "smtp.example.gov.cn"\nsender = "jxk@czj.example.gov.cn"\nsender-name = "市财政局"\n', "utf-8")
+    roster = roster_book(tmp_path / "名单.xlsx")
+
+    def from_of(folder):
+        eml = next((folder / "邮件" / "分发").glob("*.eml"))
+        address = message_from_bytes(eml.read_bytes(), policy=policy.default)["From"].addresses[0]
+        return address.display_name, address.addr_spec
+
+    book = AskingBook(roster, {"year": "2025", "folder": str(tmp_path / "a")})
+    text = dispatch.execute("px_distribute", book)
+    # Asked only which mode, and shown beforehand what sending would use.
+    [(key, prompt)] = book.asked
+    assert key == "mode" and "发件服务器 smtp.example.gov.cn" in prompt and "发件人 jxk@czj.example.gov.cn" in prompt
+    assert "已生成 2 封邮件" in text and "发件人：市财政局 <jxk@czj.example.gov.cn>" in text
+    assert from_of(tmp_path / "a") == ("市财政局", "jxk@czj.example.gov.cn")
+    # --set (headless) outranks the file, as a flag does on the command line.
+    params = {"year": "2025", "folder": str(tmp_path / "b"), "mode": "2",
+              "sender": "li@czj.example.gov.cn", "sender_name": "绩效科"}
+    text, _ = dispatch.run_headless("px_distribute", roster, params, tmp_path / "o.xlsx")
+    assert "发件人：绩效科 <li@czj.example.gov.cn>" in text
+    assert from_of(tmp_path / "b") == ("绩效科", "li@czj.example.gov.cn")
+
+
+@pytest.mark.parametrize("table, words", [
+    ('[mail]\nhost = "smtp.example.gov.cn"\npassword = "123456"\n', ("不能写密码", "PERFXL_SMTP_PASSWORD")),
+    ('[mail]\nsmtp-host = "smtp.example.gov.cn"\n', ("未知的配置项“smtp-host”",)),
+    ('[mail]\nport = "twenty-five"\n', ("“port”", "端口号")),
+])
+def test_distribute_button_tells_a_broken_mail_table_in_chinese(tmp_path, no_mail_environment, table, words):
+    (tmp_path / "perfxl.toml").write_text(table, "utf-8")
+    roster = roster_book(tmp_path / "名单.xlsx")
+    params = {"year": "2025", "folder": str(tmp_path / "out"), "mode": "2", "sender": "a@example.cn"}
+    text, _ = dispatch.run_headless("px_distribute", roster, params, tmp_path / "o.xlsx")
+    assert text.startswith("邮件设置有误，未生成任何文件。") and str(tmp_path / "perfxl.toml") in text
+    assert all(w in text for w in words) and "Traceback" not in text
+    assert not (tmp_path / "out").exists()
 
 
 def test_a_broken_perfxl_toml_is_told_as_a_settings_problem(tmp_path, forms):

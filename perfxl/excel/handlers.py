@@ -256,49 +256,98 @@ def calculate(book: Book) -> str:
 
 
 _MAIL_MODES = {"1": "send", "2": "eml", "3": "forms"}
+_SECURITY_LABELS = {"starttls": "STARTTLS 加密", "ssl": "SSL 加密", "none": "不加密"}
+
+
+def _mail_setting(book: Book, key: str, configured, default: str = "") -> str:
+    """A setting the button does not ask for: ``--set`` (headless), else perfxl.toml's
+    [mail], else the default."""
+    if key in book.params:
+        return book.params[key]
+    return default if configured is None else str(configured)
+
+
+def _mail_answer(book: Book, key: str, configured, prompt: str, default: str = "") -> str:
+    """A setting the button asks for only when perfxl.toml's [mail] does not give it."""
+    if key in book.params or configured is None:
+        return book.param(key, prompt, default)
+    return str(configured)
 
 
 @handler("px_distribute")
 def distribute(book: Book) -> str:
     """分发模板: the active workbook is the 部门名单; pre-filled forms per department, and
-    the mail carrying them sent or written as .eml (``perfxl distribute``)."""
+    the mail carrying them sent or written as .eml (``perfxl distribute``). What the
+    [mail] table of the nearest perfxl.toml (from the book's folder up) says is used
+    without asking, as the command does, and the message says which server and sender."""
     import datetime
+    import os
     import shutil
 
     from perfxl.adapters.mail.api import DistributionError, distribute as run_distribution, smtp_settings
     from perfxl.adapters.mail.compose import ComposeError, Sender
     from perfxl.adapters.mail.credentials import CredentialError
+    from perfxl.adapters.mail.settings import MailFileSettings, instructions_text, load_mail_settings
     from perfxl.core.findings import SEVERITY_LABELS
+    from perfxl.core.rules import ConfigError
 
+    try:
+        mail = load_mail_settings(search_from=book.folder)
+    except ConfigError as exc:
+        return f"邮件设置有误，未生成任何文件。{exc}"
+    from_file = mail != MailFileSettings(source=mail.source)
     year_text = book.param("year", "申报年度（如 2025）：", str(datetime.date.today().year + 1)).strip()
     if not year_text.isdigit() or not 1900 <= int(year_text) <= 2100:
         return f"年度不正确：{year_text}"
     outdir = Path(book.param("folder", "选择分发文件夹（申报表、邮件和发送记录都保存在这里）", kind="folder"))
+    known = [f"{label} {value}" for label, value in (("发件服务器", mail.host), ("发件人", mail.sender)) if value]
+    shown = f"\n（按 {mail.source} 的设置：{'，'.join(known)}）" if known else ""
     mode = _MAIL_MODES.get(book.param(
-        "mode", "输入 1 立即发送邮件；2 只生成邮件文件（.eml）供检查，不发送；3 只生成申报表", "2").strip())
+        "mode", "输入 1 立即发送邮件；2 只生成邮件文件（.eml）供检查，不发送；3 只生成申报表" + shown, "2").strip())
     if mode is None:
         return "请输入 1、2 或 3。"
     smtp = sender = None
+    instructions = ""
+    used: list[str] = []
     if mode in ("send", "eml"):
-        address = book.param("sender", "发件人邮箱地址：").strip()
+        # The login user of the environment outranks the file's, as for the command: a
+        # password in PERFXL_SMTP_PASSWORD belongs to PERFXL_SMTP_USER.
+        user = book.params.get("smtp_user") or (None if os.environ.get("PERFXL_SMTP_USER") else mail.user)
+        login = user or os.environ.get("PERFXL_SMTP_USER", "")
+        address = _mail_answer(book, "sender", mail.sender, "发件人邮箱地址：",
+                               login if "@" in login else "").strip()
         try:
             if mode == "send":
-                host = book.param("smtp_host", "发件服务器（SMTP）地址，如 smtp.example.gov.cn：").strip()
-                smtp = smtp_settings(host, int(book.params.get("smtp_port", "0") or 0),
-                                     book.params.get("smtp_security", "starttls"))
-            sender = Sender(address, book.params.get("sender_name", ""), book.params.get("sender_contact", ""))
+                host = _mail_answer(book, "smtp_host", mail.host,
+                                    "发件服务器（SMTP）地址，如 smtp.example.gov.cn：").strip()
+                port = _mail_setting(book, "smtp_port", mail.port, "0").strip()
+                if not port.isdigit():
+                    return f"端口应为数字：{port}"
+                options = {k: v for k, v in (("rate_per_min", mail.rate), ("retries", mail.retries),
+                                             ("cafile", mail.cafile)) if v is not None}
+                security = _mail_setting(book, "smtp_security", mail.security, "starttls")
+                smtp = smtp_settings(host, int(port), security, user, **options)
+                login_text = f"登录用户 {smtp.credentials.user}" if smtp.credentials else "不登录"
+                used.append(f"发件服务器：{smtp.host}:{smtp.port}（{_SECURITY_LABELS[smtp.security]}，{login_text}）")
+            sender = Sender(address, _mail_setting(book, "sender_name", mail.sender_name),
+                            _mail_setting(book, "sender_contact", mail.sender_contact))
+            instructions = instructions_text(mail.instructions)
         except (CredentialError, ComposeError, ValueError) as exc:
             return str(exc)
+        used.insert(0, f"发件人：{sender.name + ' ' if sender.name else ''}<{sender.address}>")
+        if from_file:
+            used.append(f"邮件设置取自：{mail.source}")
     outdir.mkdir(parents=True, exist_ok=True)
     roster = outdir / f"部门名单{_snapshot_suffix(book)}"  # the manifest points at the roster used
     with tempfile.TemporaryDirectory(prefix="perfxl-roster-") as tmp:
         shutil.copyfile(book.snapshot(Path(tmp) / roster.name), roster)
     try:
         result = run_distribution(roster, int(year_text), outdir, send=mode == "send", dry_run=mode == "eml",
-                                  smtp=smtp, sender=sender, progress=book.status)
+                                  smtp=smtp, sender=sender, templates_dir=mail.templates,
+                                  instructions=instructions, progress=book.status)
     except (DistributionError, ComposeError) as exc:
         problems = [f"{SEVERITY_LABELS.get(f.severity, f.severity)}：{f.sheet}!{f.cell}：{f.message}"
                     for f in getattr(exc, "findings", [])]
         return "\n".join([str(exc), *problems[:20]])
     summary = result.campaign.summary_lines() if result.campaign else []
-    return "\n".join([f"已在 {outdir} 生成 {len(result.forms)} 个部门的申报表。", *summary])
+    return "\n".join([f"已在 {outdir} 生成 {len(result.forms)} 个部门的申报表。", *used, *summary])
