@@ -257,6 +257,12 @@ def windows(monkeypatch, tmp_path):
     monkeypatch.setenv("APPDATA", str(tmp_path / "Roaming"))
     monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "Local"))
     monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    # the venv of the install page, with the DLL pip puts in its root ("/" as this is not Windows)
+    monkeypatch.setattr(addin, "interpreter_setting",
+                        lambda executable=None: "%LOCALAPPDATA%/perfxl/venv/Scripts/pythonw.exe")
+    venv = tmp_path / "Local" / "perfxl" / "venv"
+    venv.mkdir(parents=True)
+    (venv / f"xlwings64-{xlwings.__version__}.dll").write_bytes(b"")
     return tmp_path
 
 
@@ -274,6 +280,8 @@ def test_status_finds_the_add_in_install_put_in_another_folder(windows, capsys):
     assert f"加载项文件：{trusted / 'perfxl.xlam'}（已安装）" in out
     assert f"生成时的 xlwings 版本：{xlwings.__version__}，与本机 Python 环境一致" in out
     assert "XLSTART" not in out and "注意" not in out  # nothing in XLSTART, one copy only
+    dll = windows / "Local" / "perfxl" / "venv" / f"xlwings64-{xlwings.__version__}.dll"
+    assert f"xlwings 组件：{dll}（找到）" in out
 
     # a second install into XLSTART: status lists both and warns about two copies
     assert cli_main(["addin", "install"]) == 0
@@ -331,3 +339,14 @@ def test_path_hint_only_when_the_scripts_folder_is_not_on_path(tmp_path):
     hint = "\n".join(path_hint(scripts, "/usr/bin"))
     assert "O''Neil" in hint and "[Environment]::SetEnvironmentVariable('Path'" in hint
     assert "perfxl --version" in hint
+
+
+def test_status_reports_a_missing_xlwings_dll(windows, capsys):
+    (windows / "Local" / "perfxl" / "venv" / f"xlwings64-{xlwings.__version__}.dll").unlink()
+    assert cli_main(["addin", "install", "--folder", str(windows / "trusted")]) == 0
+    capsys.readouterr()
+    assert cli_main(["addin", "status"]) == 1
+    out = capsys.readouterr().out
+    scripts = windows / "Local" / "perfxl" / "venv" / "Scripts"
+    assert f"找不到 xlwings 组件 xlwings64-{xlwings.__version__}.dll（查找了 {scripts} 和 {scripts.parent}）" in out
+    assert "第 4 步" in out

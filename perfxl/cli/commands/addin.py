@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import sysconfig
 from pathlib import Path
@@ -172,6 +173,27 @@ def _reinstall_command(xlam: Path) -> str:
     return f'perfxl addin install --folder "{xlam.parent}"'
 
 
+def dll_folders(interpreter: str) -> list[Path]:
+    """Where the add-in's VBA loads xlwings' DLL from: the folder of INTERPRETER_WIN, then
+    its parent (a venv keeps the DLL in its root, the interpreter in Scripts)."""
+    expanded = re.sub(r"%(\w+)%", lambda m: os.environ.get(m.group(1), m.group(0)), interpreter)
+    exe = Path(expanded)
+    return [exe.parent, exe.parent.parent]
+
+
+def _report_dll(interpreter: str, version: str) -> bool:
+    names = [f"xlwings64-{version}.dll", f"xlwings32-{version}.dll"]
+    folders = dll_folders(interpreter)
+    found = [folder / name for folder in folders for name in names if (folder / name).is_file()]
+    if found:
+        print(f"  xlwings 组件：{found[0]}（找到）")
+        return True
+    print(f"  找不到 xlwings 组件 {names[0]}（查找了 {folders[0]} 和 {folders[1]}），"
+          f"点按钮会提示 “Could not load {names[0]}”。")
+    print("  处理：在加载项使用的 Python 环境中重装 xlwings（见《安装与启用加载项》“六、常见问题”第 4 步）。")
+    return False
+
+
 def _status(args: argparse.Namespace) -> int:
     if not _is_windows():
         print(NEED_WINDOWS.format(what="查看加载项状态"))
@@ -206,6 +228,8 @@ def _status(args: argparse.Namespace) -> int:
                   f"关闭 Excel 后运行 {_reinstall_command(xlam)} 重新生成即可。")
         elif info.xlwings_version == here:
             print(f"  生成时的 xlwings 版本：{info.xlwings_version}，与本机 Python 环境一致。")
+            if info.interpreter:
+                ok = _report_dll(info.interpreter, info.xlwings_version) and ok
         else:
             ok = False
             print(f"  生成时的 xlwings 版本：{info.xlwings_version}，与本机 Python 环境中的 xlwings {here} 不一致！"
