@@ -44,6 +44,7 @@ FINDINGS = [
     Finding("form.xlsx", "申报表", "C7", "PX302", "warning", "合并单元格中的问题"),
     Finding("form.xlsx", "申报表", "A1", "PX105", "info", "提示"),
     Finding("form.xlsx", "", "", "PX209", "error", "未填写任何绩效指标"),
+    Finding("form.xlsx", "申报表", "", "PX203", "error", "未填写项目支出（表中没有找到“项目支出”一栏）"),
 ]
 
 
@@ -62,6 +63,7 @@ def test_annotate_writes_a_copy_with_results_fills_and_comments(book, tmp_path):
     link = res["E2"].hyperlink
     assert link is not None and link.location == "'申报表'!C4"
     assert res["E7"].hyperlink is None  # no cell to link to
+    assert res["E8"].hyperlink is None and res["D8"].value == "申报表"  # a sheet, no cell
     ws = wb["申报表"]
     assert ws["C4"].fill.fgColor.rgb == FILLS["error"]
     assert ws["E5"].fill.fgColor.rgb == FILLS["error"]  # the worst severity wins
@@ -69,7 +71,7 @@ def test_annotate_writes_a_copy_with_results_fills_and_comments(book, tmp_path):
     assert ws["C4"].comment.author == AUTHOR and "PX204" in ws["C4"].comment.text
     assert "PX402" in ws["E5"].comment.text and "PX401" in ws["E5"].comment.text
     assert "PX302" in ws["B7"].comment.text  # merged cell: on its top-left cell
-    assert "共 6 个问题" in str(res.cell(row=len(FINDINGS) + 3, column=6).value)
+    assert "共 7 个问题" in str(res.cell(row=len(FINDINGS) + 3, column=6).value)
 
 
 def test_annotate_refuses_to_overwrite_the_source(book):

@@ -18,6 +18,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.colors import Color
 from openpyxl.utils.cell import coordinate_from_string
+from openpyxl.utils.exceptions import CellCoordinatesException
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.hyperlink import Hyperlink
 
@@ -148,10 +149,11 @@ def _rank(severity: str) -> int:
 
 
 def _valid(cell: str) -> bool:
+    # (a finding about a label the form lacks names its sheet and no cell)
     try:
         coordinate_from_string(cell)
         return True
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, CellCoordinatesException):
         return False
 
 
