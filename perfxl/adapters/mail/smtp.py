@@ -63,17 +63,75 @@ def _temporary(exc: BaseException) -> bool:
     return isinstance(exc, (smtplib.SMTPServerDisconnected, ConnectionError, socket.timeout, TimeoutError))
 
 
-def _describe(exc: BaseException) -> str:
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        parts = [f"{a}: {c} {m.decode('utf-8', 'replace') if isinstance(m, bytes) else m}"
-                 for a, (c, m) in exc.recipients.items()]
-        return "收件人被拒绝：" + "；".join(parts)
+def _server_said(code: int, text: bytes | str) -> str:
+    text = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+    return f"服务器回复：{code} {text}".rstrip()
+
+
+def _reply(exc: BaseException) -> str:
+    """The server's or the library's own words, kept for the IT staff."""
     if isinstance(exc, smtplib.SMTPResponseException):
-        text = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
-        return f"服务器返回 {exc.smtp_code} {text}"
+        return _server_said(exc.smtp_code, exc.smtp_error)
+    if isinstance(exc, ssl.SSLError):
+        return " ".join(str(part) for part in (exc.reason, getattr(exc, "verify_message", None)) if part) or str(exc)
+    return str(exc) or type(exc).__name__
+
+
+def _describe(exc: BaseException) -> str:
+    """Why one message was not sent, in Chinese, with what to do."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        parts = [f"{a}（{_server_said(c, m)}）" for a, (c, m) in exc.recipients.items()]
+        return "邮件服务器拒收这些收件人地址，请核对部门名单中的邮箱：" + "；".join(parts)
+    if isinstance(exc, smtplib.SMTPResponseException) and 400 <= exc.smtp_code < 500:
+        return f"邮件服务器暂时不能接收（{_reply(exc)}）"
+    if isinstance(exc, smtplib.SMTPSenderRefused):
+        return (f"邮件服务器不接受发件人地址 {exc.sender}：发件人一般须是登录所用的邮箱，请检查发件人设置（--sender）"
+                f"（{_reply(exc)}）")
+    if isinstance(exc, smtplib.SMTPDataError):
+        return f"邮件服务器拒收这封邮件，常见原因是附件太大或被判为垃圾邮件（{_reply(exc)}）"
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"邮件服务器返回错误（{_reply(exc)}）"
     if isinstance(exc, smtplib.SMTPServerDisconnected):
-        return "服务器断开了连接"
-    return f"{type(exc).__name__}: {exc}"
+        return f"邮件服务器中途断开了连接（{_reply(exc)}）"
+    if isinstance(exc, (socket.timeout, TimeoutError)):
+        return f"邮件服务器长时间没有响应（{_reply(exc)}）"
+    return f"与邮件服务器通信出错（{type(exc).__name__}: {_reply(exc)}）"
+
+
+_PORT_HINT = "465 端口用 --smtp-security ssl，587 端口用 starttls"
+
+
+def _connect_failure(exc: BaseException, step: str, s: SmtpSettings) -> str:
+    """Why no session could be opened; ``step`` is where it failed: connect, starttls or login."""
+    server = f"{s.host}:{s.port}"
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        why = ("邮件服务器登录失败：用户名或密码不对。请核对用户名（--smtp-user 或 PERFXL_SMTP_USER）和密码；"
+               "QQ、163 等邮箱要用邮箱设置里生成的“授权码”代替登录密码")
+    elif isinstance(exc, smtplib.SMTPNotSupportedError) and step == "login":
+        why = ("邮件服务器在当前连接上不提供登录（AUTH）：多数服务器只在加密后才允许登录，请使用 "
+               "--smtp-security starttls 或 ssl；如果这台服务器不需要登录，请不要设置用户名")
+    elif isinstance(exc, smtplib.SMTPNotSupportedError) and step == "starttls":
+        why = f"邮件服务器 {server} 不支持 STARTTLS 加密：请改用 --smtp-security ssl（端口一般为 465），或向信息部门询问端口和加密方式"
+    elif step == "login" and type(exc) is smtplib.SMTPException:  # "No suitable authentication method found."
+        why = "邮件服务器提供的登录方式 perfxl 都不支持（perfxl 支持 PLAIN、LOGIN、CRAM-MD5），请向信息部门询问"
+    elif isinstance(exc, ssl.SSLCertVerificationError):
+        why = "加密连接失败：无法验证邮件服务器的证书。单位自建的服务器请用 --smtp-cafile 指定它的证书（向信息部门索取）"
+    elif isinstance(exc, ssl.SSLError):
+        why = f"加密连接失败：加密方式可能与端口不匹配（{_PORT_HINT}）"
+    elif isinstance(exc, socket.gaierror):
+        why = f"找不到邮件服务器 {s.host}：请检查服务器地址是否写错，以及本机能否上网"
+    elif isinstance(exc, ConnectionRefusedError):
+        why = f"无法连接邮件服务器 {server}：对方拒绝连接，请检查服务器地址和端口（{_PORT_HINT}）"
+    elif isinstance(exc, (socket.timeout, TimeoutError)):
+        why = (f"连接邮件服务器 {server} 超时：请检查服务器地址和端口（{_PORT_HINT}），"
+               "以及单位网络是否允许访问这台服务器")
+    elif isinstance(exc, smtplib.SMTPServerDisconnected):
+        why = f"邮件服务器 {server} 断开了连接：端口与加密方式可能不匹配（{_PORT_HINT}）"
+    elif isinstance(exc, smtplib.SMTPResponseException):
+        why = f"邮件服务器 {server} 拒绝了连接"
+    else:
+        why = f"无法连接邮件服务器 {server}"
+    return f"{why}（{_reply(exc)}）"
 
 
 class Mailer:
@@ -100,6 +158,7 @@ class Mailer:
 
     def _connect(self) -> smtplib.SMTP:
         s = self.s
+        step = "connect"
         try:
             if s.security == "ssl":
                 conn: smtplib.SMTP = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=self._context())
@@ -107,21 +166,20 @@ class Mailer:
                 conn = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
             conn.ehlo()
             if s.security == "starttls":
+                step = "starttls"
                 conn.starttls(context=self._context())
                 conn.ehlo()
             if s.credentials:
+                step = "login"
                 conn.login(s.credentials.user, s.credentials.password)
-        except smtplib.SMTPAuthenticationError as exc:
-            raise SendError(f"邮件服务器登录失败（{exc.smtp_code}），请检查用户名和密码", temporary=False, fatal=True) from None
-        except smtplib.SMTPNotSupportedError as exc:
-            raise SendError(f"邮件服务器不支持所需功能：{exc}", temporary=False, fatal=True) from None
         except UnicodeEncodeError:
             # smtplib sends AUTH data as ASCII only
             raise SendError("用户名或密码含有非 ASCII 字符，SMTP 登录不支持", temporary=False, fatal=True) from None
-        except ssl.SSLError as exc:
-            raise SendError(f"加密连接失败：{exc.reason or exc}", temporary=False, fatal=True) from None
         except (OSError, smtplib.SMTPException) as exc:
-            raise SendError(f"无法连接邮件服务器 {s.host}:{s.port}：{_describe(exc)}", _temporary(exc) or isinstance(exc, OSError), fatal=True) from None
+            # A wrong password, a missing feature or an untrusted certificate stays wrong on retry.
+            lasting = isinstance(exc, (smtplib.SMTPAuthenticationError, smtplib.SMTPNotSupportedError, ssl.SSLError)) \
+                or (step == "login" and type(exc) is smtplib.SMTPException)
+            raise SendError(_connect_failure(exc, step, s), temporary=not lasting, fatal=True) from None
         return conn
 
     def close(self) -> None:
