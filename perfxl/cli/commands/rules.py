@@ -13,13 +13,13 @@ HELP = "列出校验规则，或查看某条规则的说明（如 perfxl rules P
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("code", nargs="?", metavar="代码",
-                        help="规则代码、代码前缀（如 PX3）或英文名称")
+                        help="规则代码、代码前缀（如 PX3）或英文标识")
     parser.add_argument("--markdown", action="store_true", help="输出 Markdown 格式的规则一览")
 
 
 def run(args: argparse.Namespace) -> int:
     from perfxl.core.rules import all_rules, get_rule
-    from perfxl.core.rules.catalogue import render_markdown, render_rule
+    from perfxl.core.rules.catalogue import render_markdown, render_rule_text
 
     rules = all_rules()
     if args.code:
@@ -34,8 +34,10 @@ def run(args: argparse.Namespace) -> int:
     if args.markdown:
         print(render_markdown(rules), end="")
     elif len(rules) == 1:
-        print(render_rule(rules[0]), end="")
+        print(render_rule_text(rules[0]), end="")
     else:
+        print(f"代码   {'英文标识':<30} 级别  类别")  # 30, not 34: each CJK character is two columns wide
         for r in rules:
             print(f"{r.code}  {r.name:<34} {SEVERITY_LABELS[r.severity]}  {r.group}")
+        print(f"\n查看某条规则的说明：perfxl rules 代码（如 perfxl rules {rules[-1].code}）")
     return 0

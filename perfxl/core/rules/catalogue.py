@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from perfxl.core.findings import SEVERITY_LABELS
 from perfxl.core.rules.registry import GROUPS, Rule, all_rules
 
@@ -25,6 +27,7 @@ PX401 = "error"
 ```
 
 命令行中也可用 `--select PX1,PX2`、`--ignore PX5` 临时选择；`perfxl rules PX302` 查看某条规则的说明。
+“英文标识”是规则固定不变的英文名，也可用来查看说明，如 `perfxl rules level2-unknown`。
 """
 
 
@@ -41,10 +44,23 @@ def render_rule(rule: Rule) -> str:
     ])
 
 
+def render_rule_text(rule: Rule) -> str:
+    """One rule for the terminal: plain text, the message's blanks shown as “…”."""
+    severity = SEVERITY_LABELS.get(rule.severity, rule.severity)
+    return "\n".join([
+        f"{rule.code}  {rule.name}（英文标识）",
+        f"类别：{rule.group}    默认级别：{severity}",
+        f"提示信息：{re.sub(r'{[^{}]*}', '…', rule.message)}",
+        "",
+        rule.explanation,
+        "",
+    ])
+
+
 def render_markdown(rules: list[Rule] | None = None) -> str:
     rules = rules if rules is not None else all_rules()
     parts = [HEADER]
-    parts.append("## 规则总表\n\n| 代码 | 名称 | 类别 | 默认级别 |\n| --- | --- | --- | --- |")
+    parts.append("## 规则总表\n\n| 代码 | 英文标识 | 类别 | 默认级别 |\n| --- | --- | --- | --- |")
     for rule in rules:
         parts.append(f"| [{rule.code}](#{rule.code.lower()}-{rule.name}) | {rule.name} | "
                      f"{rule.group} | {SEVERITY_LABELS.get(rule.severity, rule.severity)} |")
