@@ -14,7 +14,7 @@ from perfxl.adapters.library_xlsx import (
 from perfxl.cli import main
 from perfxl.core.framework import FRAMEWORKS, VALUE_SOURCES
 from perfxl.core.library import AREAS, HEADERS, Library, LibraryIndicator, category_in, search
-from perfxl.core.library.model import is_valid_category
+from perfxl.core.library.model import FIELDS, is_valid_category
 from perfxl.core.values import is_rate_name, parse_target
 
 LIB = builtin_library()
@@ -290,3 +290,58 @@ def test_write_library_with_history_columns(tmp_path):
     path = write_library(Library([ind]), tmp_path / "h.xlsx")
     (back,) = read_library(path).library
     assert back == ind
+
+
+def test_search_says_how_many_match_when_the_limit_cuts(capsys):
+    total = len(search(LIB, "满意", limit=None))
+    assert total > 3
+    assert main(["library", "search", "满意", "--limit", "3"]) == 0
+    out = capsys.readouterr().out
+    assert out.rstrip().endswith(f"共 {total} 条，显示前 3 条（--limit 0 显示全部）。")
+    assert main(["library", "search", "满意", "--limit", "0"]) == 0
+    assert capsys.readouterr().out.rstrip().endswith(f"共 {total} 条。")
+
+
+def test_search_help_names_the_keyword_and_explains_the_category_filters(capsys):
+    with pytest.raises(SystemExit):
+        main(["library", "search", "-h"])
+    out = capsys.readouterr().out
+    assert "[关键词 ...]" in out and "query" not in out
+    assert "--level1 一级指标         只列出这个一级指标下的指标" in out
+    assert "--level2 二级指标         只列出这个二级指标下的指标" in out
+
+
+def test_check_says_what_is_wrong_with_a_file_that_is_not_a_library(tmp_path, capsys):
+    assert main(["library", "check", str(tmp_path / "nonexist.xlsx")]) == 2
+    assert capsys.readouterr().err.strip() == f"错误：{tmp_path / 'nonexist.xlsx'}：文件不存在"
+    folder = tmp_path / "lib.xlsx"
+    folder.mkdir()
+    assert main(["library", "check", str(folder)]) == 2
+    assert "这是一个文件夹，不是指标库文件" in capsys.readouterr().err
+    text = tmp_path / "notes.xlsx"
+    text.write_text("不是工作簿", "utf-8")
+    assert main(["library", "check", str(text)]) == 2
+    assert "不是可读取的指标库：文件已损坏，或不是 Excel 工作簿" in capsys.readouterr().err
+    good = tmp_path / "good.xlsx"
+    _write_rows(good, BAD_ROWS[:1])
+    assert main(["library", "check", str(tmp_path / "nonexist.xlsx"), str(good)]) == 2
+    out, err = capsys.readouterr()
+    assert "文件不存在" in err and f"{good}：有效指标 1 条，没有错误。" in out
+
+
+def test_an_unchanged_export_overrides_nothing_and_changes_are_summed_up(tmp_path, capsys):
+    exported = tmp_path / "导出.xlsx"
+    assert main(["library", "export", "-o", str(exported)]) == 0
+    assert main(["library", "search", "法援", "--library", str(exported)]) == 0
+    assert capsys.readouterr().err == ""
+    wb = openpyxl.load_workbook(exported)
+    ws = wb["指标库"]
+    header = [c.value for c in ws[1]]
+    definition = header.index(HEADERS[FIELDS.index("definition")])
+    for row in range(2, 9):  # seven built-in rows edited
+        ws.cell(row, definition + 1).value = f"本局口径 {row}"
+    wb.save(exported)
+    assert main(["library", "search", "法援", "--library", str(exported)]) == 0
+    err = capsys.readouterr().err
+    first = [i.id for i in LIB][:5]
+    assert err == f"提示：自定义指标库修改了 7 条内置指标（{'、'.join(first)}等），以自定义的内容为准\n"

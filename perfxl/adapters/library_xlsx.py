@@ -32,16 +32,21 @@ def read_library(path: str | Path, name: str | None = None) -> LoadResult:
     """
     path = Path(path)
     name = name or path.name
+    if not path.exists():
+        raise FormReadError(str(path), "文件不存在")
+    if path.is_dir():
+        raise FormReadError(str(path), "这是一个文件夹，不是指标库文件")
     if path.suffix.lower() in (".tsv", ".txt", ".csv"):
         return read_library_text(path, name)
     try:
         from python_calamine import CalamineWorkbook
 
         wb = CalamineWorkbook.from_path(str(path))
-    except FileNotFoundError:
-        raise FormReadError(str(path), "文件不存在") from None
+    except OSError as exc:  # calamine's plain OSError: no permission, locked by another program
+        raise FormReadError(str(path), f"无法打开文件，可能没有读取权限或正被其他程序占用（{exc}）") from None
     except Exception as exc:  # calamine raises its own types for damaged or foreign files
-        raise FormReadError(str(path), f"无法作为 Excel 指标库打开（{type(exc).__name__}）") from None
+        raise FormReadError(str(path), "不是可读取的指标库：文件已损坏，或不是 Excel 工作簿"
+                                       f"（.xlsx/.xlsm/.xls/.ods）或 .tsv/.csv 文本（{type(exc).__name__}）") from None
     sheets = [SHEET] if SHEET in wb.sheet_names else list(wb.sheet_names)
     for sheet in sheets:
         rows = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
@@ -92,7 +97,7 @@ def load_libraries(
 ) -> tuple[Library, dict[str, list[LibraryIssue]], list[str]]:
     """The library to work with: built-in, merged with (or replaced by) custom files.
 
-    Returns the library, the issues per custom file and the ids a custom file overrode.
+    Returns the library, the issues per custom file and the built-in ids a custom file changed.
     """
     library = Library([], name="自定义指标库") if replace and custom else builtin_library()
     issues: dict[str, list[LibraryIssue]] = {}

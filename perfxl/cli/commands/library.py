@@ -23,11 +23,13 @@ def add_library_options(p: argparse.ArgumentParser) -> None:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="library_command", metavar="子命令")
     p = sub.add_parser("search", help="按关键词、类别和领域检索指标", description="按关键词、类别和领域检索指标")
-    p.add_argument("query", nargs="*", help="关键词（可输入词的一部分，如“法援”“满意”）")
+    p.add_argument("query", nargs="*", metavar="关键词", help="关键词（可输入词的一部分，如“法援”“满意”）")
     p.add_argument("--area", action="append", default=[], metavar="领域",
                    help=f"适用领域，可多次指定（{'、'.join(AREAS)}）")
-    p.add_argument("--level1", action="append", default=[], metavar="一级指标")
-    p.add_argument("--level2", action="append", default=[], metavar="二级指标")
+    p.add_argument("--level1", action="append", default=[], metavar="一级指标",
+                   help="只列出这个一级指标下的指标，如“产出指标”，可多次指定")
+    p.add_argument("--level2", action="append", default=[], metavar="二级指标",
+                   help="只列出这个二级指标下的指标，如“数量指标”，可多次指定")
     p.add_argument("--limit", type=int, default=20, metavar="N", help="最多显示的条数（默认 20，0 为不限）")
     p.add_argument("--format", choices=("text", "json"), default="text", help="输出格式（默认 text）")
     add_library_options(p)
@@ -70,6 +72,9 @@ def error_rows(issues: list[LibraryIssue]) -> int:
     return len({i.row for i in issues if i.severity == "error"})
 
 
+OVERRIDES_SHOWN = 5
+
+
 def open_library(args: argparse.Namespace) -> Library:
     """The library the options ask for; custom files' problems go to stderr."""
     from perfxl.adapters.library_xlsx import load_libraries
@@ -81,14 +86,17 @@ def open_library(args: argparse.Namespace) -> Library:
         if skipped:
             print(f"{file}：{skipped} 行有错误，未载入（用 perfxl library check 查看）", file=sys.stderr)
     if overridden:
-        print(f"自定义指标库覆盖了内置指标：{'、'.join(overridden)}", file=sys.stderr)
+        shown = "、".join(overridden[:OVERRIDES_SHOWN]) + ("等" if len(overridden) > OVERRIDES_SHOWN else "")
+        print(f"提示：自定义指标库修改了 {len(overridden)} 条内置指标（{shown}），以自定义的内容为准",
+              file=sys.stderr)
     return library
 
 
 def _search(args: argparse.Namespace) -> int:
     library = open_library(args)
-    hits = search(library, " ".join(args.query), areas=args.area, level1=args.level1,
-                  level2=args.level2, limit=args.limit or None)
+    matches = search(library, " ".join(args.query), areas=args.area, level1=args.level1,
+                     level2=args.level2, limit=None)
+    hits = matches[:args.limit] if args.limit > 0 else matches
     if args.format == "json":
         json.dump([h.to_dict() for h in hits], sys.stdout, ensure_ascii=False, indent=2)
         print()
@@ -109,7 +117,10 @@ def _search(args: argparse.Namespace) -> int:
         print("\t" + " · ".join(meta))
         if ind.definition:
             print(f"\t{ind.definition}")
-    print(f"共 {len(hits)} 条。")
+    if len(hits) < len(matches):
+        print(f"共 {len(matches)} 条，显示前 {len(hits)} 条（--limit 0 显示全部）。")
+    else:
+        print(f"共 {len(hits)} 条。")
     return 0
 
 
@@ -126,10 +137,16 @@ def _export(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from perfxl.adapters.library_xlsx import read_library
+    from perfxl.core.findings import FormReadError
 
-    report, failed = [], False
+    report, failed, unreadable = [], False, False
     for file in args.files:
-        result = read_library(file)
+        try:
+            result = read_library(file)
+        except FormReadError as exc:  # one bad name must not hide the other files' results
+            print(f"错误：{exc.file}：{exc.message}", file=sys.stderr)
+            unreadable = True
+            continue
         failed = failed or bool(result.errors)
         report.append({"file": file, "indicators": len(result.library),
                        "issues": [i.to_dict() for i in result.issues]})
@@ -141,7 +158,7 @@ def _check(args: argparse.Namespace) -> int:
     if args.format == "json":
         json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
         print()
-    return 1 if failed else 0
+    return 2 if unreadable else 1 if failed else 0
 
 
 FORM_SUFFIXES = (".xlsx", ".xlsm", ".txt")

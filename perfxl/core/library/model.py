@@ -185,10 +185,11 @@ class Library:
     def merge(self, other: Library) -> tuple[Library, list[str]]:
         """This library extended by ``other``; rows of ``other`` win on equal ids.
 
-        Returns the new library and the ids that ``other`` overrode.
+        Returns the new library and the ids whose rows ``other`` changed (an unchanged
+        copy of a row, as in an exported library, is not a change).
         """
         theirs = {i.id: i for i in other}
-        overridden = [i.id for i in self.indicators if i.id in theirs]
+        overridden = [i.id for i in self.indicators if i.id in theirs and theirs[i.id] != i]
         merged = [theirs.pop(i.id, i) for i in self.indicators]
         merged.extend(theirs.values())
         return Library(merged, name=self.name or other.name), overridden
