@@ -21,7 +21,7 @@ from email.utils import format_datetime, localtime
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError, meta
 from jinja2.sandbox import SandboxedEnvironment
 
 from perfxl.core.roster import check_address, has_control
@@ -33,6 +33,20 @@ MAX_SUBJECT = 200
 
 class ComposeError(Exception):
     """A template or sender setting is wrong; the message is Chinese."""
+
+
+# The variables perfxl.adapters.mail.api gives each kind of template, with the Chinese
+# description a user sees when a template names one that does not exist.
+_COMMON = {
+    "department": "部门名称", "code": "部门编码", "contact": "联系人", "year": "申报年度",
+    "deadline": "截止时间", "attachment": "附件文件名", "instructions": "附加说明",
+    "sender_name": "发件单位", "sender_contact": "发件人联系方式",
+}
+VARIABLES = {
+    "distribute": {**_COMMON, "has_history": "是否预填了上年数据"},
+    "remind": {**_COMMON, "findings": "校验问题列表", "error_count": "问题个数",
+               "more_findings": "未列出的问题个数", "received_at": "收到时间"},
+}
 
 
 @dataclass(frozen=True)
@@ -72,10 +86,39 @@ class Templates:
         self.env = SandboxedEnvironment(loader=FileSystemLoader(paths, encoding="utf-8"),
                                         undefined=StrictUndefined, autoescape=False,
                                         keep_trailing_newline=True)
+        if user_dir is not None:
+            for path in sorted(Path(user_dir).glob("*.j2")):
+                self._check(path)
+
+    def _check(self, path: Path) -> None:
+        """A user template's mistakes, found before any form is written or mail sent."""
+        names = {n.lower(): n for n in self.NAMES}  # Windows file names ignore case
+        if path.name.lower() not in names:
+            raise ComposeError(f"邮件模板文件夹中的 {path.name} 不是 perfxl 使用的模板文件名，请改名"
+                               f"（可用的文件名：{'、'.join(self.NAMES)}）")
+        try:
+            source = path.read_text("utf-8")
+        except UnicodeDecodeError:
+            raise ComposeError(f"邮件模板 {path} 不是 UTF-8 编码：请用记事本打开，“另存为”时编码选 UTF-8") from None
+        except OSError as exc:
+            raise ComposeError(f"无法读取邮件模板 {path}（{exc}）") from None
+        try:
+            parsed = self.env.parse(source)
+        except TemplateSyntaxError as exc:
+            raise ComposeError(f"邮件模板 {path} 第 {exc.lineno} 行写法有误（{exc.message}）") from None
+        known = VARIABLES[names[path.name.lower()].split("_")[0]]
+        unknown = sorted(meta.find_undeclared_variables(parsed) - set(known))
+        if unknown:
+            where = [f"“{name}”（第 {_first_line(source, name)} 行）" for name in unknown]
+            available = "、".join(f"{name}（{label}）" for name, label in known.items())
+            raise ComposeError(f"邮件模板 {path} 中的变量{'、'.join(where)}不存在，可能拼错了。"
+                               f"可用的变量：{available}")
 
     def render(self, name: str, **variables: Any) -> str:
         try:
             return self.env.get_template(name).render(**variables)
+        except UndefinedError as exc:  # an attribute, e.g. {{ f.mesage }}: not seen by _check
+            raise ComposeError(f"邮件模板 {name} 用到了不存在的内容（{exc.message}）") from exc
         except TemplateError as exc:
             raise ComposeError(f"邮件模板 {name} 有误：{exc}") from exc
 
@@ -92,6 +135,11 @@ class Templates:
         text = self.render(f"{kind}_body.j2", **variables)
         text = re.sub(r"\n{3,}", "\n\n", text.replace("\r\n", "\n")).strip() + "\n"
         return text
+
+
+def _first_line(source: str, name: str) -> int:
+    found = re.search(rf"\b{re.escape(name)}\b", source)
+    return source.count("\n", 0, found.start()) + 1 if found else 1
 
 
 def message_id(campaign: str, key: str, domain: str) -> str:
