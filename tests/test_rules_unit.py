@@ -356,6 +356,15 @@ def test_deviation_formula():
 def test_quantities_in_text():
     qs = quantities("全市办理法律援助案件不少于3000宗，法律帮助不少于4000件；打造10个示范点")
     assert [(q.number, q.unit) for q in qs] == [(3000, "宗"), (4000, "件"), (10, "个")]
+    qs = quantities("办理法律援助案件不少于3,000宗，调解1,2类纠纷")
+    assert [(q.number, q.unit) for q in qs] == [(3000, "宗")]
+
+
+def test_thousands_separators_in_indicator_values_match_the_task_targets():
+    rows = [("产出指标", "数量指标", "法律援助案件办理数量", "不少于3,000宗")] + FULL_2015[1:]
+    task = Task("法律服务", "内容", 100.0, "办理法律援助案件不少于3000宗")
+    assert "PX601" not in codes(gd(rows, tasks=[task]))
+    assert "PX404" not in codes(gd(rows, tasks=[task]))
 
 
 def test_task_target_unmeasured():

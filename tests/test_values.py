@@ -58,6 +58,24 @@ def test_round_half_up_matches_excel_on_ties():
     assert round_half_up(2.675, 2) == 2.68
 
 
+@pytest.mark.parametrize("raw, op, num, unit", [
+    ("≥50,000份", "≥", 50000, "份"),
+    ("不少于3,000宗", "≥", 3000, "宗"),
+    ("≥1,234,567.5元", "≥", 1234567.5, "元"),
+    ("不少于3，000宗", "≥", 3000, "宗"),  # a full-width comma is folded to a comma first
+])
+def test_thousands_separators_are_one_number(raw, op, num, unit):
+    t = parse_target(raw)
+    assert (t.operator, t.number, t.unit) == (op, num, unit)
+    assert "multiple_numbers" not in t.notes
+
+
+@pytest.mark.parametrize("raw", ["1,2,3类", "4972,02", "1,0000件", "12,345,6个"])
+def test_a_comma_not_in_thousands_groups_separates_numbers(raw):
+    t = parse_target(raw)
+    assert "multiple_numbers" in t.notes and t.number not in (123, 497202, 10000, 123456)
+
+
 def test_years_and_normalize():
     assert years_in("完成2020年度评查，2021年计划") == [2020, 2021]
     assert normalize("（１）　≧９５％") == "(1) ≥95%"

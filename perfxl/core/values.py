@@ -60,6 +60,17 @@ _ANY_PREFIX_WORD = re.compile("|".join(re.escape(w) for w, _ in _PREFIX_WORDS))
 _DIGIT_AHEAD = re.compile(r"\s*\d")
 _NUMBER = re.compile(r"(?P<op>[≥≤=><≈])?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<mult>万|亿|千(?!米|瓦|元))?")
 _CURRENCY = ("元", "万元", "亿元", "千元")
+# A number written with thousands separators: 1 to 3 digits, then groups of exactly three
+# (50,000 / 1,234,567.5). Anything else with a comma (1,2,3类; 4972,02) is not one number.
+# After normalize(), a full-width ， is a comma too.
+_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])")
+
+
+def join_thousands(s: str) -> str:
+    """``s`` with the commas of thousands-separated numbers removed (≥50,000份 → ≥50000份)."""
+    if "," not in s:
+        return s
+    return _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), s)
 
 
 # The first of UNITS (longest first) that a text starts with: an ordered alternation
@@ -279,7 +290,7 @@ def _parse_target(raw: Any) -> Target:
 def _parse_text(raw: Any, s: str) -> Target:
     """parse_target of the normalised text ``s`` of ``raw``, any shape."""
     notes: list[str] = []
-    work = s
+    work = join_thousands(s)
     word_op = None
     for word, sym in (_PREFIX_WORDS if _ANY_PREFIX_WORD.search(work) else ()):
         idx = work.find(word)

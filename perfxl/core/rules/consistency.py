@@ -10,7 +10,8 @@ from functools import lru_cache
 
 from perfxl.core.rules.context import Context, Row, text
 from perfxl.core.rules.registry import Hit, register
-from perfxl.core.values import Target, convert_unit, normalize, parse_target, unit_scale
+from perfxl.core.values import (Target, convert_unit, join_thousands, normalize, parse_target,
+                                unit_scale)
 
 _SPLIT = re.compile(r"[，,。；;、：:\n]|其中|并|和|及")
 # Common verbs and fillers that say nothing about what is measured.
@@ -57,7 +58,7 @@ def quantities(value: str) -> list[Quantity]:
 def _quantities(value: str) -> tuple[Quantity, ...]:
     # Forms repeat the same indicator texts; Quantity is immutable.
     out = []
-    for clause in _SPLIT.split(normalize(value)):
+    for clause in _SPLIT.split(join_thousands(normalize(value))):  # 3,000宗 is one clause
         clause = clause.strip()
         if not clause:
             continue
