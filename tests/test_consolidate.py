@@ -693,3 +693,23 @@ def test_a_file_whose_document_properties_are_cut_short(tmp_path):
     path.write_bytes(data)
     reason = batch.process_file(str(path), "a.xlsx", RuleConfig()).summary.read_error
     assert reason == "文件已损坏：部件 docProps/core.xml 无法解压（EOFError）。"
+
+
+def test_an_absurd_amount_is_a_finding_not_an_unreadable_file(tmp_path):
+    """A task amount of 1e27 once passed the reader and made the summary's rounding raise
+    (InvalidOperation): consolidate listed the file as 无法读取. It is refused like any
+    amount that cannot be a budget (PX109), in check and consolidate alike."""
+    from perfxl.adapters.summary_writer import RowRenderer
+    from perfxl.core.rules.config import RuleConfig
+
+    form = gd_form("巨额测试局", tasks=2)
+    form.tasks[0].amount = 1e27
+    path = write_gd(tmp_path / "a.xlsx", form)
+    rendered = batch.process_and_render(str(path), "a.xlsx", RuleConfig(), RowRenderer())
+    s = rendered.summary
+    assert not s.read_error and s.department == "巨额测试局"
+    assert s.task_amount == form.tasks[1].amount  # the refused amount is not summed
+    assert rendered.rules.get("PX109") == 1
+    result = batch.process_file(str(path), "a.xlsx", RuleConfig())
+    (msg,) = [f[6] for f in result.findings if f[4] == "PX109"]
+    assert "超出合理范围" in msg

@@ -100,6 +100,22 @@ def test_amount_cells_negative_decimals_text_and_garbage():
     assert not {("PX108", "E6"), ("PX109", "C6"), ("PX203", "C7")} & got
 
 
+def test_px109_says_why_an_amount_was_refused():
+    s = {"budget.basic": Source("S", "C6", "4972,02"), "budget.project": Source("S", "C7", 1e27),
+         "budget.fiscal": Source("S", "E6", "见附表"), "budget.other": Source("S", "E7", "#DIV/0!")}
+    got = {f.cell: f.message for f in check_form(gd(sources=s)) if f.rule == "PX109"}
+    assert got["C6"].startswith("基本支出“4972,02”不是有效金额：") and "小数点" in got["C6"]
+    assert got["C7"].startswith("项目支出“1e+27”不是有效金额：超出合理范围")
+    assert got["E6"] == "财政拨款“见附表”不是有效金额"
+    assert "Excel 错误值" in got["E7"] and "公式" in got["E7"]
+
+
+def test_amount_text_with_wan_alone_is_read():
+    s = {"budget.project": Source("S", "C7", "100万")}
+    got = codes(gd(sources=s))
+    assert "PX109" not in got and "PX108" in got
+
+
 def test_amount_text_in_yuan_mentions_conversion():
     s = {"budget.basic": Source("S", "C6", "9000000元")}
     msgs = messages(gd(sources=s), "PX108")

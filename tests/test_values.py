@@ -48,6 +48,45 @@ def test_parse_amount(raw, value, from_text):
     assert a.from_text is from_text
 
 
+@pytest.mark.parametrize("raw, value, note", [
+    ("851.85万", 851.85, "文本已按数字读取"),  # 万 is how finance staff shorten 万元
+    ("60 万", 60, "文本已按数字读取"),
+    ("1.2亿", 12000, "金额以“亿”填写，已换算为万元"),
+    ("3亿元", 30000, "金额以“亿元”填写，已换算为万元"),
+    ("￥4,972.02", 4972.02, "文本已按数字读取"),
+    ("4 972.02", 4972.02, "文本已按数字读取"),
+])
+def test_parse_amount_text_variants(raw, value, note):
+    a = parse_amount(raw)
+    assert a.value == pytest.approx(value) and a.from_text and a.note == note
+
+
+@pytest.mark.parametrize("raw, detail", [
+    ("4 972,02", "小数请用小数点"),  # 4972.02 or 497202: not guessed
+    ("4972,02", "小数请用小数点"),
+    ("1,2", "小数请用小数点"),
+    (1e27, "超出合理范围"),
+    ("1e27", "超出合理范围"),
+    (-2e10, "超出合理范围"),
+    ("1e999999999", "超出合理范围"),
+    ("#DIV/0!", "Excel 错误值"),
+    ("#N/A", "Excel 错误值"),
+])
+def test_parse_amount_refuses_what_it_cannot_read_for_sure(raw, detail):
+    a = parse_amount(raw)
+    assert a.value is None and not a.empty
+    assert a.problem.startswith("不是有效金额：") and detail in a.problem
+
+
+def test_parse_amount_in_the_unit_the_label_states():
+    assert parse_amount(49720200, "元").value == 4972.02
+    assert parse_amount(41201712.35, "元").value == 4120.171235
+    assert parse_amount("8,518,500", "元").value == 851.85
+    assert parse_amount("851.85万元", "元").value == 851.85  # the text's own unit wins
+    assert parse_amount(4972.02).note == "" and "换算" in parse_amount(49720200, "元").note
+    assert parse_amount(2e13, "元").value == 2e9  # 2 万亿元 is still a possible amount
+
+
 def test_parse_amount_garbage_and_empty():
     assert parse_amount("约四千万").value is None
     assert parse_amount("").empty
@@ -56,6 +95,13 @@ def test_parse_amount_garbage_and_empty():
 def test_round_half_up_matches_excel_on_ties():
     assert round_half_up(5 * 0.829, 2) == 4.15
     assert round_half_up(2.675, 2) == 2.68
+
+
+def test_round_half_up_of_huge_numbers_does_not_raise():
+    # Decimal's quantize raised InvalidOperation beyond 28 digits: a 1e27 amount once made
+    # consolidate list its file as unreadable
+    assert round_half_up(1e27, 2) == 1e27
+    assert round_half_up(float("inf"), 2) == float("inf")
 
 
 @pytest.mark.parametrize("raw, op, num, unit", [

@@ -77,7 +77,7 @@ def _amount(raw: Any, label: str) -> tuple[float | None, str]:
     if a.empty:
         return None, f"{label}为空"
     if a.value is None:
-        return None, f"{label}“{raw}”不是有效金额"
+        return None, f"{label}“{raw}”{a.problem}"
     return a.value, ""
 
 
@@ -96,7 +96,7 @@ def budget_amount(carry_over: Any = None, initial: Any = None, adjustment: Any =
             continue
         value = parsed.value
         if value is None:
-            return Total(None, f"{label}“{raw}”不是有效金额")
+            return Total(None, f"{label}“{raw}”{parsed.problem}")
         if value < 0 and label != "本年调整":
             return Total(None, f"{label}为负数（{_fmt(value)}万元）")
         total += value
@@ -174,7 +174,7 @@ def sum_amounts(values: Iterable[Any]) -> Total:
         if a.empty:
             continue
         if a.value is None:
-            return Total(None, f"“{raw}”不是有效金额")
+            return Total(None, f"“{raw}”{a.problem}")
         total += a.value
         given += 1
     if not given:

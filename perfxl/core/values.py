@@ -134,20 +134,46 @@ normalize_str = functools.lru_cache(maxsize=1 << 16)(_normalize_uncached)
 
 def round_half_up(value: float, places: int = 2) -> float:
     """Excel's ROUND: ties away from zero, on the decimal value the user typed."""
+    if not abs(value) < 1e15:  # a float that large has no decimals left to round (or is inf/nan)
+        return value
     q = Decimal(1).scaleb(-places)
     d = Decimal(repr(value)).quantize(q, rounding=ROUND_HALF_UP)
     return float(d)
 
 
+# No budget comes near it: 1e10 万元 is 100 万亿元, several times China's whole national
+# budget. A larger amount is a typing or unit error, never read as a number (sums of such
+# numbers also overflow the decimal rounding of the summary).
+MAX_AMOUNT = 1e10
+# Why an amount was refused, beyond 不是有效金额 (Amount.note; "" when nothing more is known).
+UNREADABLE = ""
+OUT_OF_RANGE = "超出合理范围（超过100万亿元），请核对金额及其单位"
+DECIMAL_COMMA = "逗号只能用作千分位（如“4,972.02”），小数请用小数点（如“4972.02”）"
+EXCEL_ERROR = "这是 Excel 错误值，说明单元格中的公式出错，请修正公式或直接填写金额"
+# What Excel shows in a cell whose formula failed.
+EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!",
+                          "#SPILL!", "#CALC!", "#GETTING_DATA"})
+# The unit an amount cell's label states (预算金额（元）) or that text carries (1.2亿), and
+# what it is multiplied and divided by to give 万元 (dividing 元 by 10000 rounds once, where
+# multiplying by the inexact 1e-4 rounds twice). 万 alone is how finance staff shorten 万元.
+AMOUNT_UNITS = {"万元": (1, 1), "万": (1, 1), "亿元": (10000, 1), "亿": (10000, 1),
+                "千元": (1, 10), "元": (1, 10000)}
+_AMOUNT_SUFFIXES = ("万元", "亿元", "千元", "元", "万", "亿")  # longest first where they share an end
+_THOUSANDS_AMOUNT = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
+
+
 @dataclass(frozen=True, init=False)
 class Amount:
-    """A parsed amount cell. ``value`` is in 万元, or None."""
+    """A parsed amount cell. ``value`` is in 万元, or None.
+
+    ``note`` says what was done to the cell (Chinese, for messages): for text, how it was
+    read; for a value None that is not empty, why it was refused (``problem``)."""
 
     value: float | None
     raw: Any
     empty: bool = False
     from_text: bool = False  # the cell held text that had to be parsed
-    note: str = ""  # what was done to the text (Chinese, for messages)
+    note: str = ""
 
     def __init__(self, value: float | None, raw: Any, empty: bool = False,
                  from_text: bool = False, note: str = "") -> None:
@@ -160,36 +186,66 @@ class Amount:
     def ok(self) -> bool:
         return self.value is not None
 
+    @property
+    def problem(self) -> str:
+        """Why the cell was refused, to follow its quoted content: “…”不是有效金额：…"""
+        return "不是有效金额" + (f"：{self.note}" if self.value is None and self.note else "")
 
-def parse_amount(raw: Any) -> Amount:
-    """Parse an amount cell in 万元. Never raises.
 
-    Numbers pass through. Text like ``4,120.17``, ``4120.17万元`` or full-width digits is
-    parsed (``from_text``); text in 元 is converted to 万元. Anything else → value None.
+def parse_amount(raw: Any, unit: str = "万元") -> Amount:
+    """Parse an amount cell into 万元. Never raises.
+
+    ``unit`` is the unit the form states for the cell (预算金额（元）): numbers, and text
+    without a unit of its own, are in it. Text like ``4,120.17``, ``4120.17万元``, ``851.85万``,
+    ``¥4,972.02`` or full-width digits is parsed (``from_text``); text in 元/千元/亿元 is
+    converted. Anything else, an Excel error value, a decimal comma (``4972,02``) or an
+    amount beyond ``MAX_AMOUNT`` → value None with the reason in ``note``.
     """
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return Amount(None, raw, empty=True)
     if isinstance(raw, bool):
         return Amount(None, raw)
+    scale = AMOUNT_UNITS.get(unit, (1, 1))
     if isinstance(raw, (int, float)):
-        if raw != raw or raw in (float("inf"), float("-inf")):
-            return Amount(None, raw)
-        return Amount(float(raw), raw)
-    s = normalize(raw).replace(",", "").replace(" ", "")
-    factor, note = 1.0, "文本已按数字读取"
-    for suffix, f in (("万元", 1.0), ("亿元", 1e4), ("千元", 0.1), ("元", 1e-4)):
+        value = float(raw) if scale == (1, 1) else raw * scale[0] / scale[1]
+        if not -MAX_AMOUNT <= value <= MAX_AMOUNT:  # (also NaN and the infinities)
+            return Amount(None, raw, note=OUT_OF_RANGE if value == value else UNREADABLE)
+        return Amount(value, raw, note="" if scale == (1, 1) else _converted(unit))
+    s = normalize(raw).replace(" ", "")
+    if s in EXCEL_ERRORS:
+        return Amount(None, raw, from_text=True, note=EXCEL_ERROR)
+    s = s.removeprefix("¥").removeprefix("RMB")
+    note = "文本已按数字读取"
+    for suffix in _AMOUNT_SUFFIXES:
         if s.endswith(suffix):
-            s, factor = s[: -len(suffix)], f
-            if suffix != "万元":
-                note = f"金额以“{suffix}”填写，已换算为万元"
+            s, unit = s[: -len(suffix)], suffix
+            scale = AMOUNT_UNITS[suffix]
             break
+    if scale != (1, 1):
+        note = _converted(unit)
+    if "," in s:
+        if not _THOUSANDS_AMOUNT.fullmatch(s):
+            return Amount(None, raw, from_text=True, note=DECIMAL_COMMA)
+        s = s.replace(",", "")
     try:
-        value = float(Decimal(s)) * factor
-    except (InvalidOperation, ValueError):
-        return Amount(None, raw, from_text=True, note="无法识别为金额")
-    if value != value or value in (float("inf"), float("-inf")):
-        return Amount(None, raw, from_text=True, note="无法识别为金额")
+        d = Decimal(s)
+        value = float(d * scale[0] / scale[1]) if d.is_finite() else float("nan")
+    except (ArithmeticError, ValueError):  # InvalidOperation, and Overflow from 1e999999999
+        return Amount(None, raw, from_text=True, note=OUT_OF_RANGE if _is_number(s) else UNREADABLE)
+    if not -MAX_AMOUNT <= value <= MAX_AMOUNT:
+        return Amount(None, raw, from_text=True, note=OUT_OF_RANGE if value == value else UNREADABLE)
     return Amount(value, raw, from_text=True, note=note)
+
+
+def _is_number(s: str) -> bool:
+    try:
+        return Decimal(s).is_finite()
+    except ArithmeticError:
+        return False
+
+
+def _converted(unit: str) -> str:
+    return f"金额以“{unit}”填写，已换算为万元"
 
 
 def decimals(value: float) -> int:

@@ -184,7 +184,9 @@ def amount_negative(ctx: Context) -> Iterator[Hit]:
 )
 def amount_decimals(ctx: Context) -> Iterator[Hit]:
     for path, label, amount in amount_fields(ctx):
-        if amount.value is not None and not amount.from_text and decimals(amount.value) > 2:
+        # (an amount converted from 元 has more decimals, but PX112 asks for 万元 already)
+        if amount.value is not None and not amount.from_text and not amount.note \
+                and decimals(amount.value) > 2:
             yield Hit(path, {"label": label, "raw": text(amount.raw)})
 
 
@@ -208,17 +210,22 @@ def amount_as_text(ctx: Context) -> Iterator[Hit]:
 
 @register(
     "PX109", "amount-unreadable", "error",
-    "{label}“{raw}”不是有效金额",
+    "{label}“{raw}”不是有效金额{detail}",
     """
-金额单元格中的内容无法识别为数字（例如“约四千万”“见附表”）。
+金额单元格中的内容无法识别为数字（例如“约四千万”“见附表”），或者不能确定是多少：
+“4972,02”这样用逗号写小数的金额，可能是 4972.02，也可能是 497202；
+超过 100 万亿元的金额，或 Excel 的错误值（如“#DIV/0!”，说明公式出错）也不能作为金额。
 
-修改方法：填写以万元为单位的数字；没有该项资金时填 0。
+修改方法：填写以万元为单位的数字，小数用小数点；没有该项资金时填 0。
 """,
 )
 def amount_unreadable(ctx: Context) -> Iterator[Hit]:
     for path, label, amount in amount_fields(ctx):
         if amount.value is None and not amount.empty:
-            yield Hit(path, {"label": label, "raw": text(amount.raw)})
+            raw = amount.raw
+            yield Hit(path, {"label": label,  # (1e+27 rather than its 28 digits)
+                             "raw": f"{raw:g}" if isinstance(raw, float) else text(raw),
+                             "detail": f"：{amount.note}" if amount.note else ""})
 
 
 @register(
