@@ -25,6 +25,7 @@ from perfxl.core.findings import FormReadError
 from perfxl.core.grid import Grid, MergedRange, a1, col_number
 from perfxl.core.model import Form
 from perfxl.core.parsing import detect, parse_grid
+from perfxl.core.values import parse_amount
 
 ENGINES = ("auto", "calamine", "openpyxl")
 
@@ -130,7 +131,8 @@ def _keep_formulas(form: Form, sheet: str, xml: bytes, cells: set[tuple[int, int
                 continue
             form.sources[path] = replace(src, raw=formula)
             if cached is not None and _INPUT_AMOUNT.fullmatch(path):
-                _set_amount(form, path, cached)
+                unit = form.amount_units.get(path)  # a result in 元 under 预算金额（元）
+                _set_amount(form, path, parse_amount(cached, unit[0]).value if unit else cached)
 
 
 # Amount fields a department types; the Shandong total is the template's own formula.

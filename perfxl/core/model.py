@@ -127,6 +127,9 @@ class Form:
     # Field path (e.g. "budget.basic", "tasks[2].amount", "indicators[0].level2")
     # → where it was read. Empty for forms built in code.
     sources: dict[str, Source] = field(default_factory=dict)
+    # Field path → (unit, label text) for an amount whose label or column header states a
+    # unit other than 万元 (预算金额（元）): the value above is already converted to 万元.
+    amount_units: dict[str, tuple[str, str]] = field(default_factory=dict)
     file: str = ""  # the path it was read from, for findings
     # Other sheets of the workbook that hold a form too, as (sheet, year): the reader read
     # only this one, and rule PX002 tells the department.

@@ -205,12 +205,16 @@ def parse_amount(raw: Any, unit: str = "万元") -> Amount:
         return Amount(None, raw, empty=True)
     if isinstance(raw, bool):
         return Amount(None, raw)
-    scale = AMOUNT_UNITS.get(unit, (1, 1))
     if isinstance(raw, (int, float)):
-        value = float(raw) if scale == (1, 1) else raw * scale[0] / scale[1]
+        if unit == "万元":
+            value = float(raw)
+        else:
+            scale = AMOUNT_UNITS.get(unit, (1, 1))
+            value = raw * scale[0] / scale[1]
         if not -MAX_AMOUNT <= value <= MAX_AMOUNT:  # (also NaN and the infinities)
             return Amount(None, raw, note=OUT_OF_RANGE if value == value else UNREADABLE)
-        return Amount(value, raw, note="" if scale == (1, 1) else _converted(unit))
+        return Amount(value, raw, note="" if unit in ("万元", "万") else _converted(unit))
+    scale = AMOUNT_UNITS.get(unit, (1, 1))
     s = normalize(raw).replace(" ", "")
     if s in EXCEL_ERRORS:
         return Amount(None, raw, from_text=True, note=EXCEL_ERROR)

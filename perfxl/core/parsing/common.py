@@ -19,7 +19,13 @@ from typing import Any
 from perfxl.core.grid import Grid, col_letter, is_blank
 from perfxl.core.model import Form, Source
 from perfxl.core.parsing import labels as L
-from perfxl.core.values import parse_amount
+from perfxl.core.values import AMOUNT_UNITS, parse_amount
+
+# An amount's unit and the label text stating it (元, "预算金额（元）").
+Unit = tuple[str, str]
+_WAN = ("万元", "万")
+# How far above an amount its column header may be (预算金额 over 基本支出 and 项目支出).
+_HEADER_REACH = 5
 
 FOOTER_PREFIXES = tuple(L.key(s) for s in (
     "填表说明", "填报人", "联系人", "填报日期", "单位负责人", "审核人", "联系电话", "财务负责人",
@@ -139,12 +145,35 @@ class Cursor:
                 text = L.clean_text(raw)
             setattr(objects[i], attr, text)
 
-    def take_amount(self, path: str, row: int, col: int) -> float | None:
+    def take_amount(self, path: str, row: int, col: int, unit: Unit | None = None) -> float | None:
+        """The amount at (row, col) in 万元; ``unit``: the unit its label states, if any."""
         rc = (row, col)
         raw = self._cells.get(rc)
         self._sources[path] = _source(self._sheet, _LETTERS[col] + str(row), raw)
         self.used.add(rc)
-        return parse_amount(raw).value
+        if unit is None or unit[0] in _WAN:
+            return parse_amount(raw).value
+        self.form.amount_units[path] = unit
+        return parse_amount(raw, unit[0]).value
+
+    def stated_unit(self, label: tuple[int, int], cell: tuple[int, int]) -> Unit | None:
+        """The unit stated for the amount at ``cell``: by its ``label`` (基本支出（元）), else
+        by the text nearest above it in its column (a header such as 预算金额（元）)."""
+        raw = self._cells.get(label)
+        unit = L.label_unit(raw)
+        if unit in AMOUNT_UNITS:
+            return unit, L.clean_text(raw)
+        row, col = cell
+        for r in range(row - 1, max(row - _HEADER_REACH, 0), -1):
+            raw = self._cells.get((r, col))
+            if raw is None:
+                m = self.grid.merged_at(r, col)
+                raw = self._cells.get((m.min_row, m.min_col)) if m else None
+            if raw is None or type(raw) in (int, float):  # the amounts of the rows between
+                continue
+            unit = L.label_unit(raw)
+            return (unit, L.clean_text(raw)) if unit in AMOUNT_UNITS else None
+        return None
 
     def use(self, row: int, col: int) -> None:
         self.used.add((row, col))
@@ -273,6 +302,20 @@ _NUMBER_TEXT = re.compile(r"^\d+(\.\d+)?$")
 
 def text_of(value: Any) -> str:
     return L.clean_text(value)
+
+
+def form_unit(cur: Cursor, before: int | None) -> Unit | None:
+    """The amount unit a note such as 单位：元 above row ``before`` states for the form
+    (单位：万元, the form's own unit, changes nothing and is left as it was: unplaced)."""
+    hit = cur.find_label(_UNIT_NOTE_KEYS, before)
+    if hit is None:
+        return None
+    cur.use(*hit)
+    raw = cur.raw(*hit)
+    return L.UNIT_NOTES[L.key(raw)], L.clean_text(raw)
+
+
+_UNIT_NOTE_KEYS = tuple(k for k, unit in L.UNIT_NOTES.items() if unit != "万元")
 
 
 def find_title(cur: Cursor, rows: list[int]) -> None:

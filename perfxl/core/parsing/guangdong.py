@@ -14,8 +14,9 @@ from perfxl.core.framework import FRAMEWORKS
 from perfxl.core.grid import Grid, is_blank
 from perfxl.core.model import Form, Indicator, Source, Task
 from perfxl.core.parsing import labels as L
-from perfxl.core.parsing.common import (Cursor, ParseResult, find_title, is_footer,
-                                        rows_with_key)
+from perfxl.core.parsing.common import (Cursor, ParseResult, Unit, find_title, form_unit,
+                                        is_footer, rows_with_key)
+from perfxl.core.values import AMOUNT_UNITS
 
 # A header row needs at least this many of its table's column labels.
 _TASK_HEADER_MIN = 3
@@ -85,11 +86,12 @@ def parse_guangdong(grid: Grid) -> ParseResult:
             task_stops = {first}
     first_table = min((r for r in (task_header, ind_header) if r is not None), default=None)
 
-    _read_header(cur, first_table)
+    unit = form_unit(cur, first_table)
+    _read_header(cur, first_table, unit)
     _read_free_text(cur, L.OVERALL_GOAL, "overall_goal", rows)
     if task_header is not None:
         _mark_table(cur, "tasks", task_heads[task_header], task_header)
-        _read_tasks(cur, task_header, task_heads, task_stops)
+        _read_tasks(cur, task_header, task_heads, task_stops, unit)
     _read_free_text(cur, L.OTHER_TASKS, "other_tasks", rows)
     if ind_header is not None:
         _mark_table(cur, "indicators", ind_heads[ind_header], ind_header)
@@ -144,8 +146,9 @@ def _label_value(cur: Cursor, keys: tuple[str, ...], before: int | None
     return cur.value_cell(*hit, L.is_guangdong_label)
 
 
-def _read_header(cur: Cursor, first_table: int | None) -> None:
-    """The labelled values above the first table."""
+def _read_header(cur: Cursor, first_table: int | None, unit: Unit | None) -> None:
+    """The labelled values above the first table; ``unit``: the form's amount unit, if a
+    note states one."""
     form = cur.form
     cell = _label_value(cur, L.DEPARTMENT, first_table)
     if cell:
@@ -157,9 +160,12 @@ def _read_header(cur: Cursor, first_table: int | None) -> None:
     if cell:
         form.sub_units = cur.take_amount("sub_units", *cell)
     for name, keys in L.BUDGET_FIELDS.items():
-        cell = _label_value(cur, keys, first_table)
-        if cell:
-            setattr(form.budget, name, cur.take_amount(f"budget.{name}", *cell))
+        hit = cur.find_label(keys, first_table)
+        if hit:
+            cur.use(*hit)
+            cell = cur.value_cell(*hit, L.is_guangdong_label)
+            stated = cur.stated_unit(hit, cell) or unit
+            setattr(form.budget, name, cur.take_amount(f"budget.{name}", *cell, stated))
 
 
 def _read_free_text(cur: Cursor, keys: tuple[str, ...], path: str, rows: list[int]) -> None:
@@ -268,10 +274,13 @@ def _use_header(cur: Cursor, row: int, cols: dict[str, int]) -> None:
             cur.unread_header(row, c)
 
 
-def _read_tasks(cur: Cursor, header: int, heads: Heads, stops: set[int]) -> None:
+def _read_tasks(cur: Cursor, header: int, heads: Heads, stops: set[int],
+                unit: Unit | None) -> None:
     """The task rows under ``header``, up to a row of ``stops`` (where the indicator
     table starts) or another block."""
     grid = cur.grid
+    # the amount unit each header row states (拟投入资金（元）), else the form's
+    units = {id(cols): _header_unit(cur, r, cols) or unit for r, cols in heads.items()}
 
     def stop(r: int) -> bool:
         first = grid.get(r, grid.row_cols(r)[0])
@@ -283,6 +292,7 @@ def _read_tasks(cur: Cursor, header: int, heads: Heads, stops: set[int]) -> None
         if _row_is_only(grid, r, L.TASKS_BLOCK):
             cur.use(r, grid.row_cols(r)[0])
             continue
+        stated = units[id(cols)]
         cols = _aligned(grid, r, cols)
         if all(is_blank(grid.get(r, c)) for c in cols.values()):
             continue
@@ -295,10 +305,17 @@ def _read_tasks(cur: Cursor, header: int, heads: Heads, stops: set[int]) -> None
         for name, c in cols.items():
             path = f"tasks[{i}].{name}"
             if name == "amount":
-                task.amount = cur.take_amount(path, r, c)
+                task.amount = cur.take_amount(path, r, c, stated)
             else:
                 setattr(task, name, cur.take(path, r, c))
         cur.form.tasks.append(task)
+
+
+def _header_unit(cur: Cursor, row: int, cols: dict[str, int]) -> Unit | None:
+    c = cols.get("amount")
+    raw = cur.raw(row, c) if c is not None else None
+    unit = L.label_unit(raw)
+    return (unit, L.clean_text(raw)) if unit in AMOUNT_UNITS else None
 
 
 _TOTAL_WORDS = ("合计", "小计", "总计")

@@ -328,6 +328,13 @@ def is_title(value: Any) -> bool:
     return "绩效目标" in k and (k.endswith("表") or "申报表" in k) and len(k) <= 40
 
 
+# A note stating the unit of every amount of the form, as printed above many tables, by
+# key (单位：元, （金额单位：元）…) → the unit. (Keys made uncached, as in _keys().)
+UNIT_NOTES = {_label_key(_plain_key(f"{left}{word}:{unit}{right}"))[0]: unit
+              for unit in ("万元", "千元", "亿元", "元") for word in ("单位", "金额单位")
+              for left, right in (("", ""), ("(", ")"))}
+
+
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 
 

@@ -20,8 +20,8 @@ from typing import Any
 from perfxl.core.grid import Grid, is_blank
 from perfxl.core.model import Form, History, Indicator, Source, Standard
 from perfxl.core.parsing import labels as L
-from perfxl.core.parsing.common import (Cursor, ParseResult, find_title, is_footer,
-                                        rows_with_key)
+from perfxl.core.parsing.common import (Cursor, ParseResult, find_title, form_unit,
+                                        is_footer, rows_with_key)
 
 # The canonical column order of the duty matrix.
 COLUMNS = (
@@ -158,16 +158,21 @@ def _read_header(cur: Cursor, rows: list[int], header: int | None) -> None:
     cell = _label_value(cur, cur.find_label(L.DEPARTMENT, header))
     if cell:
         form.department = cur.take("department", *cell)
-    cell = _label_value(cur, cur.find_label(L.SD_TOTAL, header))
+    unit = form_unit(cur, header)  # a note such as 单位：元
+    hit = cur.find_label(L.SD_TOTAL, header)
+    cell = _label_value(cur, hit)
     if cell:
-        form.budget.declared_total = cur.take_amount("budget.declared_total", *cell)
+        form.budget.declared_total = cur.take_amount("budget.declared_total", *cell,
+                                                     cur.stated_unit(hit, cell) or unit)
     for name, endings in L.SD_BUDGET_ENDINGS.items():
         def pred(v: Any, endings=endings) -> bool:
             k = L.key(v)
             return bool(k) and len(k) <= 20 and k.endswith(endings)
-        cell = _label_value(cur, cur.find(pred, rows))
+        hit = cur.find(pred, rows)
+        cell = _label_value(cur, hit)
         if cell:
-            setattr(form.budget, name, cur.take_amount(f"budget.{name}", *cell))
+            setattr(form.budget, name, cur.take_amount(f"budget.{name}", *cell,
+                                                       cur.stated_unit(hit, cell) or unit))
     hit = cur.find_label(L.SD_STRATEGY, header)
     if hit:
         cur.use(*hit)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from perfxl.core.rules.context import Context, fmt, number, text
 from perfxl.core.rules.registry import Hit, register
-from perfxl.core.values import Amount, decimals
+from perfxl.core.values import AMOUNT_UNITS, Amount, decimals
 
 BUDGET_LABELS = {
     "basic": "基本支出", "project": "项目支出", "fiscal": "财政拨款", "other": "其他资金",
@@ -271,6 +271,32 @@ def amount_formula_cached(ctx: Context) -> Iterator[Hit]:
     for path, label, amount, formula in _formula_amounts(ctx):
         if amount.value is not None:
             yield Hit(path, {"label": label, "formula": formula, "value": f"{amount.value:g}"})
+
+
+@register(
+    "PX112", "amount-unit-converted", "warning",
+    "“{label}”以“{unit}”为金额单位，已将{count}个金额换算为万元（如{example}），申报表金额应以万元填写",
+    """
+申报表的金额统一以万元为单位。表中标题或栏目写明按元（或千元、亿元）填写时，
+perfxl 按所写单位读取并换算为万元，校验和汇总使用换算后的金额；但报送的表格仍应按规定格式填写。
+
+修改方法：把这些金额换算为万元（元 ÷ 10000，保留两位小数）后填入，并把栏目名称改回
+“预算金额（万元）”“拟投入资金（万元）”。
+""",
+)
+def amount_unit_converted(ctx: Context) -> Iterator[Hit]:
+    if not ctx.form.amount_units:
+        return
+    groups: dict[tuple[str, str], list[tuple[str, str, Amount]]] = {}
+    for path, label, amount in amount_fields(ctx):
+        unit = ctx.amount_unit(path)
+        if unit and amount.value is not None and not amount.from_text:
+            groups.setdefault(unit, []).append((path, label, amount))
+    for (unit, stated), amounts in groups.items():
+        path, label, amount = amounts[0]
+        times, per = AMOUNT_UNITS.get(unit, (1, 1))  # (the amount as typed: a formula's is its result)
+        example = f"{label}{fmt(amount.value * per / times)}{unit}→{fmt(amount.value)}万元"
+        yield Hit(path, {"label": stated, "unit": unit, "count": len(amounts), "example": example})
 
 
 __all__ = ["amount_fields", "number"]

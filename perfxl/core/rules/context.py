@@ -151,15 +151,26 @@ class Context:
         return raw.strip() if isinstance(raw, str) and raw.strip().startswith("=") else None
 
     def amount(self, path: str, model_value: Any) -> Amount:
-        """The amount as typed: the raw cell when the form was read from a file."""
+        """The amount as typed: the raw cell when the form was read from a file, in the
+        unit its label states (the model value is in 万元 already)."""
         if self.has_source(path):
             raw = self.raw(path)
             if self.formula(path):
                 raw = model_value  # a formula: trust the reader's value
             elif raw is None and number(model_value) is not None:
                 raw = model_value
+            elif self.form.amount_units:
+                unit = self.amount_unit(path)
+                return parse_amount(raw, unit[0]) if unit else parse_amount(raw)
             return parse_amount(raw)
         return parse_amount(model_value)
+
+    def amount_unit(self, path: str) -> tuple[str, str] | None:
+        """(unit, label text) when the form states a unit other than 万元 for the amount."""
+        units = self.form.amount_units
+        unit = units.get(path) if isinstance(units, dict) else None
+        ok = isinstance(unit, tuple) and len(unit) == 2 and isinstance(unit[0], str)
+        return unit if ok else None
 
     def target(self, value: Any) -> Target:
         if type(value) is str:
