@@ -138,3 +138,17 @@ def test_prefiltered_header_rows_are_those_of_a_full_scan(grid, monkeypatch):
     monkeypatch.setattr(G, "rows_with_key", lambda g, keys: g.rows())
     assert G._headers(grid) == gd
     assert sd or gd[1]  # the fixture has a header the parser finds
+
+
+@pytest.mark.parametrize("year_cell, title, year", [
+    ("（二〇二三年度）", "市直部门整体预算绩效目标申报表", 2023),
+    ("(二○二四年度)", "市直部门整体预算绩效目标申报表", 2024),
+    (None, "二〇二二年度市直部门整体预算绩效目标申报表", 2022),
+])
+def test_a_year_in_chinese_numerals(year_cell, title, year):
+    cells = dict(guangdong("年度指标值").cells)
+    cells[(1, 1)] = title
+    if year_cell:
+        cells[(1, 3)] = year_cell
+    form = parse_grid(Grid(cells=cells), "guangdong").form
+    assert form.year == year

@@ -318,6 +318,9 @@ def form_unit(cur: Cursor, before: int | None) -> Unit | None:
 _UNIT_NOTE_KEYS = tuple(k for k, unit in L.UNIT_NOTES.items() if unit != "万元")
 
 
+_YEAR_CELL = re.compile(rf"\(?(?:\d{{4}}|[{L.CN_DIGITS}]{{4}})年度?\)?")
+
+
 def find_title(cur: Cursor, rows: list[int]) -> None:
     """Title and year: the first title-like cell near the top; the year from the title or
     from a cell such as "(2022年度)" just below it."""
@@ -334,7 +337,7 @@ def find_title(cur: Cursor, rows: list[int]) -> None:
         for c in cur.grid.row_cols(r):
             v = cur.raw(r, c)
             k = L.key(v)
-            if k and len(k) <= 12 and L.year_in(v) and re.fullmatch(r"\(?\d{4}年度?\)?", k):
+            if k and len(k) <= 12 and L.year_in(v) and _YEAR_CELL.fullmatch(k):
                 form.year = L.year_in(v)
                 cur.source("year", r, c, v)
                 cur.use(r, c)

@@ -336,13 +336,22 @@ UNIT_NOTES = {_label_key(_plain_key(f"{left}{word}:{unit}{right}"))[0]: unit
 
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+# A year in Chinese numerals, digit by digit: 二〇二三年 (○, a circle, is often typed for 〇).
+CN_DIGITS = "〇零○一二三四五六七八九"
+_CN_YEAR = re.compile(rf"([{CN_DIGITS}]{{4}})\s*年")
+_CN_TO_DIGITS = str.maketrans(CN_DIGITS, "000123456789")
 
 
 def year_in(value: Any) -> int | None:
     if value is None:
         return None
-    m = _YEAR.search(unicodedata.normalize("NFKC", str(value)))
-    return int(m.group(1)) if m else None
+    s = unicodedata.normalize("NFKC", str(value))
+    m = _YEAR.search(s)
+    if m:
+        return int(m.group(1))
+    m = _CN_YEAR.search(s)
+    year = int(m.group(1).translate(_CN_TO_DIGITS)) if m else 0
+    return year if 1900 <= year < 2100 else None
 
 
 ALL_GUANGDONG_LABELS = frozenset(
