@@ -307,6 +307,21 @@ def test_value_rules_quiet_on_good_values(name, value):
     assert not [c for c in codes(form) if c.startswith("PX4")]
 
 
+def test_px401_on_a_date_and_a_negative_target():
+    import datetime
+
+    rows = FULL_2015[:2] + [("产出指标", "时效指标", "完成时间", "2023-12-31"),
+                            ("产出指标", "成本指标", "成本降低率", "≤-5%")] + FULL_2015[4:]
+    form = gd(rows)
+    form.indicators[2].period_value = datetime.date(2023, 12, 31)  # a date cell
+    msgs = messages(form, "PX401")
+    hint = "这是一个日期：时效指标请写明期限，如“≤2023年12月31日”或“2023年12月31日前完成”"
+    # (one message: a form built in code has no cells, and the two are the same finding)
+    assert msgs == [f"指标值“2023-12-31”缺少比较符号（≥、≤ 或 =），{hint}"]
+    assert "PX401" not in codes(gd(FULL_2015[:2] + [("产出指标", "时效指标", "完成时间",
+                                                      "2023年12月31日前完成")] + FULL_2015[3:]))
+
+
 def test_long_descriptions_with_a_number_are_not_missing_an_operator():
     desc = "13个县区(开发区)建立“一站式”调解中心,开展人民调解员培训,提升人民调解影响力"
     form = gd(FULL_2015 + [("产出指标", "数量指标", "预算资金偏离率说明", desc)])

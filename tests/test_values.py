@@ -26,6 +26,42 @@ def test_parse_target_quantitative(raw, op, num, unit, notes):
     assert set(t.notes) == notes
 
 
+@pytest.mark.parametrize("raw, op, num, unit", [
+    ("≤-5%", "≤", -5, "%"),  # 成本降低、偏离率: a fall of at least 5 %
+    ("≥ −3.5 %", "≥", -3.5, "%"),
+    ("不低于-5%", "≥", -5, "%"),
+    ("-5%", "=", -5, "%"),
+    ("5-10次", "=", 5, ""),  # a range, not 5 and -10
+])
+def test_a_minus_sign_after_an_operator_or_at_the_start(raw, op, num, unit):
+    t = parse_target(raw)
+    assert (t.operator, t.number, t.unit) == (op, num, unit)
+
+
+@pytest.mark.parametrize("raw, day", [
+    ("2023-12-31", "2023年12月31日"), ("2023-12-31 00:00:00", "2023年12月31日"),
+    ("2023/6/30", "2023年6月30日"), ("2023年12月31日", "2023年12月31日"),
+])
+def test_a_date_alone_is_a_date_not_the_number_2023(raw, day):
+    from perfxl.core.values import date_text
+
+    t = parse_target(raw)
+    assert t.kind == "qualitative" and t.notes == ("date",) and date_text(t.text) == day
+
+
+def test_a_date_cell_is_a_date():
+    import datetime
+
+    assert parse_target(datetime.date(2023, 12, 31)).notes == ("date",)
+    assert parse_target(datetime.datetime(2023, 12, 31)).notes == ("date",)
+
+
+@pytest.mark.parametrize("raw", ["2023年12月31日前完成", "12月31日前完成", "≤2023年12月31日"])
+def test_a_deadline_is_not_a_quantity_of_months(raw):
+    t = parse_target(raw)
+    assert t.kind == "qualitative" and t.notes == ()
+
+
 @pytest.mark.parametrize("raw", ["应做尽做", "达到预期目标", "2020年底完成", "合规"])
 def test_parse_target_qualitative(raw):
     assert parse_target(raw).kind == "qualitative"

@@ -57,8 +57,19 @@ UNITS = sorted({
 }, key=len, reverse=True)
 # Most values hold none of the words: one search skips trying them one by one.
 _ANY_PREFIX_WORD = re.compile("|".join(re.escape(w) for w, _ in _PREFIX_WORDS))
-_DIGIT_AHEAD = re.compile(r"\s*\d")
-_NUMBER = re.compile(r"(?P<op>[≥≤=><≈])?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<mult>万|亿|千(?!米|瓦|元))?")
+_DIGIT_AHEAD = re.compile(r"\s*[-−]?\d")
+# A minus sign counts only right after an operator or at the start (≤-5%: a fall of at least
+# 5 %); elsewhere
+# a dash joins a range or a date (5-10次, 2023-12-31).
+_NUMBER = re.compile(r"(?:(?P<op>[≥≤=><≈])\s*(?P<neg>[-−])?|(?P<lead>^[-−]))?\s*(?P<num>\d+(?:\.\d+)?)\s*"
+                     r"(?P<mult>万|亿|千(?!米|瓦|元))?")
+# A whole value that is a date: an Excel date cell's text (2023-12-31, with 00:00:00 when
+# read as a date and time) or a typed one (2023/12/31, 2023.12.31, 2023年12月31日).
+_DATE = re.compile(r"(?P<y>(?:19|20)\d{2})(?:(?P<sep>[-/.])(?P<m>0?[1-9]|1[0-2])(?P=sep)"
+                   r"(?P<d>0?[1-9]|[12]\d|3[01])(?: 00:00(?::00)?)?"
+                   r"|年(?P<m2>0?[1-9]|1[0-2])月(?P<d2>0?[1-9]|[12]\d|3[01])[日号])")
+_DAY_AHEAD = re.compile(r"\d{1,2}[日号]")
+_MONTH_BEHIND = re.compile(r"\d月$")
 _CURRENCY = ("元", "万元", "亿元", "千元")
 # A number written with thousands separators: 1 to 3 digits, then groups of exactly three
 # (50,000 / 1,234,567.5). Anything else with a comma (1,2,3类; 4972,02) is not one number.
@@ -275,6 +286,7 @@ class Target:
     - ``bare_number``: a number with no unit at all (may be a rate typed as 1 or 0.95)
     - ``multiple_numbers``: several quantities in one cell; the first operator-bearing one
       was taken
+    - ``date``: the whole value is a date (2023-12-31); kind ``qualitative``
     """
 
     raw: Any
@@ -318,6 +330,22 @@ _SUFFIX = re.compile("|".join(re.escape(w) for w, _ in _SUFFIX_WORDS))
 _SUFFIX_OPERATOR = dict(_SUFFIX_WORDS)
 
 
+def _in_date(s: str, start: int, end: int) -> bool:
+    """Whether the number at ``s[start:end]`` is the month or the day of a date (12月31日)."""
+    if s[end] == "月":
+        return _DAY_AHEAD.match(s, end + 1) is not None
+    return _MONTH_BEHIND.search(s, 0, start) is not None
+
+
+def date_text(text: str) -> str | None:
+    """A value that is a date, written the Chinese way: 2023-12-31 → 2023年12月31日."""
+    m = _DATE.fullmatch(text)
+    if m is None:
+        return None
+    month, day = m.group("m") or m.group("m2"), m.group("d") or m.group("d2")
+    return f"{m.group('y')}年{int(month)}月{int(day)}日"
+
+
 def _is_year(num: str, unit: str) -> bool:
     return unit.startswith("年") and len(num) == 4 and num.isdigit() and 1990 <= int(num) <= 2100
 
@@ -349,6 +377,8 @@ def _parse_target(raw: Any) -> Target:
 
 def _parse_text(raw: Any, s: str) -> Target:
     """parse_target of the normalised text ``s`` of ``raw``, any shape."""
+    if _DATE.fullmatch(s):
+        return Target(raw, "qualitative", notes=("date",), text=s)
     notes: list[str] = []
     work = join_thousands(s)
     word_op = None
@@ -367,6 +397,8 @@ def _parse_text(raw: Any, s: str) -> Target:
             continue
         if work.startswith("年", end) and _is_year(m.group("num"), work[end:end + 1]):
             continue
+        if work.startswith(("月", "日", "号"), num_end) and _in_date(work, m.start("num"), num_end):
+            continue
         matches.append((m, _unit_at(work, end)))
     if not matches:
         return Target(raw, "qualitative", text=s)
@@ -374,6 +406,8 @@ def _parse_text(raw: Any, s: str) -> Target:
     if len(matches) > 1:
         notes.append("multiple_numbers")
     number = float(chosen.group("num"))
+    if chosen.group("neg") or chosen.group("lead"):
+        number = -number
     after = work[chosen.end():].lstrip()[len(unit):].lstrip()
     suffix = _SUFFIX.match(after)  # the first of _SUFFIX_WORDS that ``after`` starts with
     suffix_op = _SUFFIX_OPERATOR[suffix.group(0)] if suffix else None

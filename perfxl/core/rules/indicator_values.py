@@ -8,15 +8,34 @@ from collections.abc import Iterator
 from perfxl.core.rules.categories import shifted_rows
 from perfxl.core.rules.context import Context, Row, text
 from perfxl.core.rules.registry import Hit, register
-from perfxl.core.values import Target, is_rate_name, normalize, parse_target
+from perfxl.core.values import Target, date_text, is_rate_name, normalize, parse_target
 
 _COLUMNS = (("annual_value", "年度指标值"), ("period_value", "实施周期指标值"))
 
 
-def quantity_cells(ctx: Context) -> list[tuple[Row, str, str, Target]]:
+Cell = tuple[Row, str, str, Target]
+
+
+def quantity_cells(ctx: Context) -> list[Cell]:
     """(row, path, text, parsed target) for every indicator value cell holding a quantity
-    (operator + number + unit), the only ones the PX4 value rules look at."""
-    return ctx.shared("quantity_cells", lambda: [c for c in _value_cells(ctx) if c[3].quantitative])
+    (operator + number + unit), the only ones most PX4 value rules look at."""
+    return ctx.shared("value_cells", lambda: _sorted_cells(ctx))[0]
+
+
+def date_cells(ctx: Context) -> list[Cell]:
+    """The indicator value cells holding a date alone (2023-12-31)."""
+    return ctx.shared("value_cells", lambda: _sorted_cells(ctx))[1]
+
+
+def _sorted_cells(ctx: Context) -> tuple[list[Cell], list[Cell]]:
+    quantities, dates = [], []
+    for cell in _value_cells(ctx):
+        t = cell[3]
+        if t.kind == "quantitative":
+            quantities.append(cell)
+        elif t.notes:  # (a qualitative value's only note is "date")
+            dates.append(cell)
+    return quantities, dates
 
 
 def _value_cells(ctx: Context) -> Iterator[tuple[Row, str, str, Target]]:
@@ -60,9 +79,14 @@ def _rate_as_fraction(row: Row, t: Target) -> bool:
 看不出是下限、上限还是确切值，考核时会产生争议。
 
 修改方法：加上比较符号：数量、质量类一般用“≥”，成本类一般用“≤”，确切值用“=”。
+只填了一个日期（如“2023-12-31”）的时效指标，写明期限，如“≤2023年12月31日”或“2023年12月31日前完成”。
 """,
 )
 def operator_missing(ctx: Context) -> Iterator[Hit]:
+    for _row, path, value, t in date_cells(ctx):  # an Excel date cell, or a date typed alone
+        if "date" in t.notes:
+            day = date_text(t.text)
+            yield Hit(path, {"value": value, "hint": f"这是一个日期：时效指标请写明期限，如“≤{day}”或“{day}前完成”"})
     for row, path, value, t in quantity_cells(ctx):
         if "operator_missing" in t.notes and not _rate_as_fraction(row, t) \
                 and "currency_missing" not in t.notes \
