@@ -65,6 +65,16 @@ def test_shandong_declared_total_checks():
     assert s.failed_checks == ("基本支出+项目支出≠部门整体预算总额", "财政拨款+其他资金≠预算总额")
 
 
+def test_one_part_alone_is_no_total():
+    # 项目支出 unreadable: 预算总额 is unknown, not 基本支出 (the column total would understate)
+    s = summarize("a", "a", form(project=None)).summary
+    assert (s.basic, s.project, s.total) == (100.0, None, None)
+    assert form(project=None).budget.total is None
+    f = form(layout="shandong", project=None, tasks=())
+    f.budget.declared_total = 151.0
+    assert summarize("a", "a", f).summary.total == 151.0 == f.budget.total
+
+
 def test_statuses_duplicates_year_and_order():
     ok = summarize("/d/b.xlsx", "d/b.xlsx", form("乙局")).summary
     dup1 = summarize("/d/a1.xlsx", "d/a1.xlsx", form("甲局")).summary

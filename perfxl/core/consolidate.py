@@ -170,10 +170,10 @@ def _fill_from_form(s: FileSummary, form: Form, framework: str, tolerance: float
     s.basic, s.project = _num(b.basic), _num(b.project)
     s.fiscal, s.other = _num(b.fiscal), _num(b.other)
     declared = _num(b.declared_total)
-    if s.basic is None and s.project is None:
+    if s.basic is None or s.project is None:  # one part alone is no total (Budget.total)
         s.total = declared
     else:
-        s.total = round_half_up((s.basic or 0.0) + (s.project or 0.0), 2)
+        s.total = round_half_up(s.basic + s.project, 2)
 
     amounts = [a for a in (_num(t.amount) for t in form.tasks) if a is not None]
     s.task_count = len(form.tasks)

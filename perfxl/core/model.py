@@ -46,9 +46,11 @@ class Budget:
 
     @property
     def total(self) -> float | None:
-        if self.basic is None and self.project is None:
+        # Known only when both parts are: 基本支出 alone is no 预算总额, and a summary
+        # column total would silently understate it.
+        if self.basic is None or self.project is None:
             return self.declared_total
-        return round((self.basic or 0.0) + (self.project or 0.0), 2)
+        return round(self.basic + self.project, 2)
 
     @property
     def funding_total(self) -> float | None:
