@@ -127,3 +127,22 @@ def test_a_formula_result_under_a_yuan_header_is_converted(tmp_path):
     msgs = [(f.rule, f.message) for f in check_form(got)]
     assert ("PX111", "基本支出是公式“=41201700+0”，已采用文件中保存的计算结果4120.17万元") in msgs
     assert any(rule == "PX112" and "基本支出41,201,700元→4,120.17万元" in m for rule, m in msgs)
+
+
+@pytest.mark.parametrize("engine", ["auto", "calamine"])
+def test_an_excel_error_value_is_said_to_be_one(tmp_path, engine):
+    """#DIV/0! pasted as a value: not 未填写 (PX203) but an error value to put right."""
+    import openpyxl
+
+    path = write_rows(tmp_path / "a.xlsx", *guangdong_rows(guangdong_seed()))
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    cell = next(c for row in ws.iter_rows() for c in row if c.value == "基本支出").offset(0, 1)
+    cell.value, cell.data_type = "#DIV/0!", "e"
+    wb.save(path)
+    form = read_form(path, engine=engine)
+    assert form.budget.basic is None and form.sources["budget.basic"].raw == "#DIV/0!"
+    got = {(f.rule, f.cell): f.message for f in check_form(form)}
+    assert got[("PX109", cell.coordinate)] == (
+        "基本支出“#DIV/0!”不是有效金额：这是 Excel 错误值，说明单元格中的公式出错，请修正公式或直接填写金额")
+    assert ("PX203", cell.coordinate) not in got

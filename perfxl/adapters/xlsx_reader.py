@@ -25,7 +25,7 @@ from perfxl.core.findings import FormReadError
 from perfxl.core.grid import Grid, MergedRange, a1, col_number
 from perfxl.core.model import Form
 from perfxl.core.parsing import detect, parse_grid
-from perfxl.core.values import parse_amount
+from perfxl.core.values import EXCEL_ERRORS, parse_amount
 
 ENGINES = ("auto", "calamine", "openpyxl")
 
@@ -197,6 +197,7 @@ def _load(path, engine: str, typed_only: bool, parts: Parts | None = None
     if engine == "auto":
         try:
             grids, sheets, dropped = workbook_grids(parts, parts.names, typed_only)
+            _put_errors(grids, sheets)
             return grids, sheets, dropped if typed_only else {}
         except Exception:  # noqa: BLE001 — Unsupported: what it does not reproduce exactly,
             # calamine reads; anything else would be a bug of ours, which must not cost the
@@ -225,7 +226,35 @@ def _load(path, engine: str, typed_only: bool, parts: Parts | None = None
             if formulas:
                 grid.drop(formulas)
                 dropped[grid.sheet] = formulas
+    _put_errors(grids, sheets)
     return grids, sheets, dropped
+
+
+def _put_errors(grids: list[Grid], sheets: dict[str, bytes]) -> None:
+    """Cells holding an Excel error value as such (#DIV/0! pasted as a value), with that
+    text: both engines read them as empty, and a rule would call the cell unfilled where
+    it should say the value is an error. (A formula's error result is the formula's.)"""
+    for grid in grids:
+        xml = sheets.get(grid.sheet, b"")
+        if b't="e"' in xml:  # hardly ever: one search of the sheet
+            for (r, c), error in _error_cells(xml).items():
+                grid.put(r, c, error)
+
+
+def _error_cells(xml: bytes) -> dict[tuple[int, int], str]:
+    out = {}
+    for t in re.finditer(rb'\bt="e"', xml):
+        start = max(xml.rfind(b"<c ", 0, t.start()), xml.rfind(b"<c>", 0, t.start()))
+        m = _CELL.match(xml, start) if start >= 0 else None
+        if m is None or m.group(3) == b"/>" or m.end() <= t.start():
+            continue  # not an attribute of this cell's tag
+        end = xml.find(b"</c>", m.end())
+        body = xml[m.end():end] if end >= 0 else b""
+        v = re.fullmatch(rb"\s*<v>([^<]*)</v>\s*", body)
+        error = v.group(1).decode("ascii", "replace") if v else ""
+        if error in EXCEL_ERRORS:  # (a formula's body holds its <f> first: no fullmatch)
+            out[(int(m.group(2)), col_number(m.group(1).decode()))] = error
+    return out
 
 
 # --- safety checks -------------------------------------------------------------------

@@ -6,6 +6,7 @@ Workbooks (any engine) and text extracts both become a ``Grid``: values by (row,
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -133,6 +134,13 @@ class Grid:
                         index[(r, c)] = m
             self._merge_index = index
         return self._merge_index.get((row, col))
+
+    def put(self, row: int, col: int, value: Any) -> None:
+        """Set one cell to a value that is not blank (one a reader recovers afterwards)."""
+        if (row, col) not in self.cells:
+            cols = self._by_row.setdefault(row, [])
+            bisect.insort(cols, col)
+        self.cells[(row, col)] = value
 
     def drop(self, cells: set[tuple[int, int]]) -> None:
         """Forget some cells (e.g. formula cells, whose values are derived)."""
