@@ -234,3 +234,12 @@ def test_import_page_quotes_the_real_import_output():
         assert f"{result.summary}\n已生成：{output}\n" in blocks, result.summary
     # The 导入说明 picture is of the damaged text: it has unplaced lines to show.
     assert len(damaged.unplaced) == 2 and "未能导入 2 处" in page.read_text("utf-8")
+
+
+def test_check_page_quotes_what_the_check_button_says_on_the_pictured_form(tmp_path):
+    # The picture is of examples/guangdong_huizhou_2022.xlsx (scripts/build_docs.py).
+    from perfxl.excel.dispatch import run_headless
+
+    message = run_headless("px_check", _build_docs().CHECKED_EXAMPLE, {}, tmp_path / "checked.xlsx")[0]
+    assert message.startswith("校验完成：共 ")
+    assert f"{message}\n" in code_blocks(GUIDE / "填写与校验.md")
