@@ -67,12 +67,12 @@ def test_selection_most_specific_prefix_wins(select, ignore, code, enabled):
 def test_config_from_dict_kebab_snake_extend_and_severity():
     cfg = RuleConfig.from_dict({
         "framework": "2021", "amount-tolerance": 0.05, "ignore": ["px105", "PX3"],
-        "extend-vague-phrases": ["基本完成"], "severity": {"PX401": "错误", "px402": "warning"},
+        "extend-vague-phrases": ["稳步推进"], "severity": {"PX401": "错误", "px402": "warning"},
         "stale_year_gap": 2,
     })
     assert cfg.framework == "2021" and cfg.amount_tolerance == 0.05 and cfg.stale_year_gap == 2
     assert cfg.ignore == ("PX105", "PX3")
-    assert "基本完成" in cfg.vague_phrases and "应做尽做" in cfg.vague_phrases
+    assert "稳步推进" in cfg.vague_phrases and "应做尽做" in cfg.vague_phrases
     assert cfg.severity == {"PX401": "error", "PX402": "warning"}
     nested = RuleConfig.from_dict({"tool": {"perfxl": {"framework": "2021"}}})
     assert nested.framework == "2021"

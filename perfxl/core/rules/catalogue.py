@@ -20,7 +20,7 @@ HEADER = """# 校验规则一览
 framework = "2015"            # 指标框架：2015（财预〔2015〕88号）或 2021（财预〔2021〕101号）
 amount-tolerance = 0.01       # 合计允许的误差（万元）
 ignore = ["PX105", "PX307"]   # 忽略的规则代码或前缀
-extend-vague-phrases = ["基本完成"]
+extend-vague-phrases = ["稳步推进"]   # 追加笼统表述
 
 [severity]
 PX401 = "error"

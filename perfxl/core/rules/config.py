@@ -21,6 +21,7 @@ from perfxl.core.framework import FRAMEWORKS
 DEFAULT_VAGUE_PHRASES: tuple[str, ...] = (
     "应做尽做", "应审尽审", "应清尽清", "应收尽收", "应驻尽驻", "按时按量完成", "有序进行",
     "有序开展", "有序推进", "根据下达任务确定", "根据实际情况确定", "依照实际", "左右",
+    "基本完成",
 )
 # Regular expressions; matched against the normalised (NFKC) cell text.
 DEFAULT_PLACEHOLDER_PATTERNS: tuple[str, ...] = (
