@@ -159,3 +159,10 @@ def test_old_xls_files_in_a_folder_are_reported_unreadable(capsys, tmp_path, cle
     code, out, _ = run(capsys, "check", str(tmp_path), "--format", "json")
     assert code == 2 and {d["file"] for d in json.loads(out)} >= {str(old), str(clean_book)}
     assert any(d["file"].endswith("某局.ods") and "（.ods）" in d["message"] for d in json.loads(out))
+
+
+def test_an_unknown_code_in_the_severity_table_is_an_error(capsys, tmp_path, clean_book):
+    (tmp_path / "perfxl.toml").write_text('[severity]\nPX4O1 = "error"\n', "utf-8")
+    code, out, err = run(capsys, "check", str(clean_book))
+    assert code == 2 and not out
+    assert "perfxl.toml" in err and "“PX4O1”不存在" in err

@@ -146,3 +146,22 @@ def test_message_template_missing_value_renders_blank():
     r = Rule("PX999", "x-test", "info", "值“{value}”{missing}", "修改方法：无")
     assert r.format({"value": 1}) == "值“1”"
     assert Hit("a").values == {}
+
+
+@pytest.mark.parametrize("data, named", [
+    ({"severity": {"PX4O1": "error"}}, "PX4O1"),  # letter O for zero: matched nothing before
+    ({"severity": {"PX4": "error"}}, "PX4"),  # a level is per rule, a prefix would do nothing
+    ({"ignore": ["PX4O1"]}, "PX4O1"),
+    ({"select": ["PX1", "PX99"]}, "PX99"),
+])
+def test_unknown_rule_codes_are_refused_naming_the_code(data, named):
+    with pytest.raises(ConfigError) as exc:
+        RuleConfig.from_dict(data)
+    assert f"“{named}”" in str(exc.value)
+
+
+def test_known_codes_and_prefixes_are_accepted():
+    cfg = RuleConfig.from_dict({"select": ["PX"], "ignore": ["px4", "PX302"], "severity": {"px401": "错误"}})
+    assert cfg.ignore == ("PX4", "PX302") and cfg.severity == {"PX401": "error"}
+    with pytest.raises(ConfigError, match="PX4O1"):
+        cfg.with_selection(ignore=["PX4O1"])

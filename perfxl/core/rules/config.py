@@ -174,8 +174,17 @@ def _codes(values: list[str]) -> list[str]:
                 code = "PX"
             if not code.startswith("PX"):
                 raise ConfigError(f"规则代码“{code}”无效，应以 PX 开头，如 PX101 或 PX4")
+            if not any(known.startswith(code) for known in _rule_codes()):
+                raise ConfigError(f"没有代码为“{code}”或以它开头的规则（可用 perfxl rules 查看全部规则）")
             out.append(code)
     return out
+
+
+def _rule_codes() -> list[str]:
+    # Imported here: the rule modules import this one.
+    from perfxl.core.rules.registry import all_rules
+
+    return [rule.code for rule in all_rules()]
 
 
 def _severities(value: Any) -> dict[str, str]:
@@ -187,5 +196,10 @@ def _severities(value: Any) -> dict[str, str]:
         sev = labels.get(str(sev), str(sev).lower())
         if sev not in SEVERITIES:
             raise ConfigError(f"规则 {code} 的级别“{sev}”无效，可选：error、warning、info")
-        out[str(code).upper()] = sev
+        code = str(code).strip().upper()
+        if code not in _rule_codes():
+            # A prefix would match nothing here either: levels are looked up per rule.
+            raise ConfigError(f"[severity] 中的规则代码“{code}”不存在，级别须按单条规则设置，如 PX401"
+                              "（可用 perfxl rules 查看全部规则）")
+        out[code] = sev
     return out
