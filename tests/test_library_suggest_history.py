@@ -9,7 +9,7 @@ import openpyxl
 from perfxl.adapters.library_xlsx import builtin_library, read_library
 from perfxl.cli import main
 from perfxl.core.library.history import classify, library_from_forms
-from perfxl.core.library.suggest import infer_area, suggest, target_near
+from perfxl.core.library.suggest import infer_area, near_duplicate, suggest, target_near
 from perfxl.core.model import Form, Indicator, Task
 from perfxl.core.textimport import import_text
 from tests.conftest import GUANGDONG_SEED, SHANDONG_SEED
@@ -50,6 +50,36 @@ def test_suggest_skips_present_indicators_and_other_areas():
     ids = [s.indicator.id for s in suggest(form, LIB, n=30)]
     assert "SF-001" not in ids
     assert not any(i.startswith(("JY", "WJ", "NY")) for i in ids)
+
+
+def test_near_duplicates_of_the_form_indicators_are_not_suggested():
+    # The clean example's indicators, under 数量指标, beside its task targets.
+    present = [("法律援助案件办理数量", "≥3000宗"), ("矛盾纠纷调解数量", "≥3500件"),
+               ("行政复议案件办理数量", "≥150宗"), ("政治轮训与综合业务培训场次", "≥2场")]
+    form = Form(department="某市司法局", tasks=[
+        Task(name="健全现代公共法律服务体系", goal="办理法律援助案件不少于3000宗，调解矛盾纠纷不少于3500件"),
+        Task(name="深化行政复议体制改革", goal="办理行政复议案件不少于150宗"),
+        Task(name="加强干部教育培训", goal="开展教育培训不少于2场")],
+        indicators=[Indicator(level1="产出指标", level2="数量指标", name=n, annual_value=v)
+                    for n, v in present])
+    ids = [s.indicator.id for s in suggest(form, LIB, n=30)]
+    for dup in ("SF-001", "SF-003", "SF-005", "SF-013"):
+        assert dup not in ids, LIB.get(dup).name
+    assert "SF-054" in ids  # 法律援助受援人满意度: another 二级, measures something else
+    # Under another 二级 the same words are no duplicate.
+    form.indicators = [Indicator(level1="产出指标", level2="质量指标", name="法律援助案件办理数量")]
+    assert "SF-001" in [s.indicator.id for s in suggest(form, LIB, n=30)]
+
+
+def test_near_duplicate_names():
+    assert near_duplicate("法律援助案件数", "≥3000宗", "法律援助案件办理数量", "≥3000宗")
+    assert near_duplicate("人民调解矛盾纠纷件数", "", "矛盾纠纷调解数量", "≥3500件")
+    assert near_duplicate("司法行政系统教育培训场次", "≥2场", "政治轮训与综合业务培训场次", "≥2场")
+    # different things counted, or a shared run with a different figure: kept
+    assert not near_duplicate("法律援助案件数", "≥3000宗", "法律援助律师人数", "≥200人")
+    assert not near_duplicate("项目验收合格率", "≥98%", "设备维护验收合格率", "≥98%")
+    assert not near_duplicate("全年预算支出率", "≥90%", "预算支出执行率", "≥95%")
+    assert not near_duplicate("司法行政系统教育培训场次", "≥4场", "政治轮训与综合业务培训场次", "≥2场")
 
 
 def test_suggest_proposes_satisfaction_when_missing():

@@ -5,13 +5,16 @@ on Shandong forms, the duties, goals and activities) mention the work, and an in
 whose curated keywords appear there is likely to measure it. When the task text states a
 quantified target right after the keyword (法律援助案件不少于3000宗), that target is
 proposed instead of the library's default, so the form's indicators match its tasks.
-Indicators the form already has (same 三级 name) are never proposed.
+Indicators the form already has are never proposed: the same 三级 name, or a near-duplicate
+of one under the same 二级 (see ``near_duplicate``).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from perfxl.core.library.model import GENERAL_AREA, Library, LibraryIndicator
 from perfxl.core.model import Form
@@ -38,6 +41,11 @@ TEXT_WEIGHTS = {"task_name": 2.0, "task_goal": 1.5, "task_content": 1.0, "duty":
 QUANTIFIED_BONUS = 4.0
 MAX_GAP = 8  # characters between a keyword and its number (案件不少于 …)
 _CLAUSE_END = re.compile(r"[，,。；;！!？?\n]")
+# Words that name how a count is kept, not what is counted (法律援助案件数 and
+# 法律援助案件办理数量 count the same cases). Longest first, so 数量 goes before 数.
+FILLER_WORDS = ("数量", "次数", "件数", "个数", "办理", "数")
+SAME_CHARS = 0.75  # share of the longer name's characters the other must have too
+SHARED_RUN = 4  # characters in a row two names share (培训场次) when their targets are equal
 
 
 def infer_area(department: str) -> str | None:
@@ -105,6 +113,40 @@ def target_near(text: str, keyword: str, indicator: LibraryIndicator) -> tuple[i
     return best
 
 
+def name_core(name: str) -> str:
+    core = normalize(name)
+    for word in FILLER_WORDS:
+        core = core.replace(word, "")
+    return core
+
+
+def near_duplicate(name: str, target: str, other_name: str, other_value: str) -> bool:
+    """Whether a proposed indicator (``name``, ``target``) measures what the form's
+    indicator (``other_name``, ``other_value``) already does. Either:
+
+    * without the filler words, at least three quarters of the characters of the longer
+      name are in the other one too, in any order (人民调解矛盾纠纷件数 / 矛盾纠纷调解数量);
+    * or both targets are the same count (not a rate) and the names share four characters
+      in a row (司法行政系统教育培训场次 ≥2场 / 政治轮训与综合业务培训场次 ≥2场).
+    """
+    a, b = name_core(name), name_core(other_name)
+    if a and b and sum((Counter(a) & Counter(b)).values()) >= SAME_CHARS * max(len(a), len(b)):
+        return True
+    proposed = parse_target(target)
+    if proposed.unit == "%" or not proposed.quantitative or str(proposed) != str(parse_target(other_value)):
+        return False  # rates coincide by convention (≥95%, 100%); counts rarely do by chance
+    x, y = normalize(name), normalize(other_name)
+    return SequenceMatcher(None, x, y, autojunk=False).find_longest_match(0, len(x), 0, len(y)).size >= SHARED_RUN
+
+
+def _already_measured(form: Form, ind: LibraryIndicator, target: str) -> bool:
+    """A form indicator under the same 二级 (or without one: Shandong rows) that ``ind``
+    would duplicate."""
+    level2 = normalize(ind.level2)
+    return any(near_duplicate(ind.name, target, i.name, i.annual_value) for i in form.indicators
+               if i.name and normalize(i.level2 or "") in ("", level2))
+
+
 def suggest(form: Form, library: Library, n: int = 10) -> list[Suggestion]:
     """The ``n`` best indicators for ``form``, best first."""
     area = infer_area(form.department)
@@ -148,7 +190,7 @@ def suggest(form: Form, library: Library, n: int = 10) -> list[Suggestion]:
                 and ind.name in ("群众满意度", "服务对象满意度") and not score:
             score = 1.0
             reasons.append("表中没有服务对象满意度指标")
-        if score <= 0:
+        if score <= 0 or _already_measured(form, ind, target or ind.target):
             continue
         out.append(Suggestion(ind, score, tuple(reasons[:4]), target or ind.target))
     out.sort(key=lambda s: (-s.score, s.indicator.id))
