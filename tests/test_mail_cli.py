@@ -59,3 +59,64 @@ def test_distribute_without_history_writes_blank_official_forms(tmp_path, capsys
     forms = [read_form(p) for p in (tmp_path / "o" / "申报表").glob("*.xlsx")]
     assert sorted((f.department, f.year, f.layout, len(f.indicators)) for f in forms) == \
         [("临沂市司法局", 2026, "shandong", 0), ("惠州市司法局", 2026, "guangdong", 0)]
+
+
+def test_a_rerun_keeps_the_saved_deadline_and_sender_unless_new_ones_are_given(tmp_path, capsys, monkeypatch):
+    import json
+
+    monkeypatch.chdir(tmp_path)  # no perfxl.toml above: only --config names one
+    monkeypatch.delenv("PERFXL_SMTP_USER", raising=False)
+    monkeypatch.delenv("PERFXL_SMTP_PASSWORD", raising=False)
+    out = tmp_path / "2026分发"
+    first = roster_file(tmp_path / "名单.xlsx")
+    later = roster_file(tmp_path / "补充名单.xlsx",
+                        [*ROSTER, ("惠州市财政局", "101002", "广东", "李四", "li4@example.cn", None)])
+    rec = Recorder()
+    with smtp_server(rec) as (port, _):
+        server = ["--send", "--smtp-host", "127.0.0.1", "--smtp-port", str(port), "--smtp-security", "none",
+                  "--rate", "600/min"]
+        assert main(["distribute", str(first), "--year", "2026", "-o", str(out), *server,
+                     "--sender", "jxk@czj.example.gov.cn", "--sender-name", "市财政局绩效科",
+                     "--sender-contact", "0752-2800000", "--deadline", "2026年3月31日"]) == 0
+        capsys.readouterr()
+        # a department added later: the rerun names only the roster and the server
+        assert main(["distribute", str(later), "--year", "2026", "-o", str(out), *server]) == 0
+        text = capsys.readouterr().out
+        assert ("沿用上次分发时的设置：截止时间 2026年3月31日、发件人 jxk@czj.example.gov.cn、"
+                "发件单位 市财政局绩效科、联系方式 0752-2800000") in text
+        assert "本次发送 1 封" in text and "本次跳过 2 个部门" in text
+    assert len(rec.messages) == 3
+    new = rec.parsed()[2]
+    [sender] = new["From"].addresses
+    assert (sender.display_name, sender.addr_spec) == ("市财政局绩效科", "jxk@czj.example.gov.cn")
+    body = new.get_body(("plain",)).get_content()
+    assert "惠州市财政局" in body and "请于 2026年3月31日 前" in body and "（0752-2800000）" in body
+    assert body.rstrip().endswith("市财政局绩效科")
+
+    saved = json.loads((out / "分发清单.json").read_text("utf-8"))
+    assert saved["deadline"] == "2026年3月31日"
+    assert saved["sender"] == {"address": "jxk@czj.example.gov.cn", "name": "市财政局绩效科",
+                               "contact": "0752-2800000"}
+    assert main(["remind", str(out), "--dry-run", "--round", "第一次"]) == 0
+    emls = sorted((out / "邮件" / "催报-第一次").glob("*.eml"))
+    assert len(emls) == 3
+    for p in emls:
+        body = message_from_bytes(p.read_bytes(), policy=policy.default).get_body(("plain",)).get_content()
+        assert "截止时间为 2026年3月31日" in body and body.rstrip().endswith("市财政局绩效科")
+
+    # new values win: a flag, or perfxl.toml's [mail]
+    cfg = tmp_path / "设置" / "perfxl.toml"
+    cfg.parent.mkdir()
+    cfg.write_text('[mail]\nsender-name = "市财政局预算绩效管理科"\n', "utf-8")
+    capsys.readouterr()
+    assert main(["distribute", str(later), "--year", "2026", "-o", str(out), "--config", str(cfg),
+                 "--deadline", "2026年4月10日"]) == 0
+    text = capsys.readouterr().out
+    assert "沿用上次分发时的设置：联系方式 0752-2800000（" in text
+    saved = json.loads((out / "分发清单.json").read_text("utf-8"))
+    assert saved["deadline"] == "2026年4月10日" and saved["sender"]["name"] == "市财政局预算绩效管理科"
+    # another year in the same folder starts afresh
+    assert main(["distribute", str(later), "--year", "2027", "-o", str(out)]) == 0
+    assert "沿用" not in capsys.readouterr().out
+    saved = json.loads((out / "分发清单.json").read_text("utf-8"))
+    assert saved["deadline"] == "" and saved["sender"] is None

@@ -208,3 +208,71 @@ def test_gb2312_attachment_names_and_forwarded_replies(tmp_path, seed):
     res = collect(tmp_path / "w", from_dir=inbox, roster_path=roster)
     got = {r.department: r.original_name for r in res.collected.stored}
     assert got == {"惠州市司法局": "司法局绩效目标表.xlsx", "惠州市审计局": "audit.xlsx"}
+
+
+def test_a_roster_given_to_collect_is_remembered_for_later_runs(tmp_path, seed, capsys):
+    """分发与回收.md: fix 未匹配 returns with --roster; the next plain collect keeps the match."""
+    import json
+
+    full = make_roster(tmp_path / "新名单.xlsx")
+    old = tmp_path / "旧名单.xlsx"
+    write_roster_template(old)
+    wb = load_workbook(old)
+    for name, code, mail in DEPTS[:2]:
+        wb["部门名单"].append([name, code, "广东", "联系人", mail, None])
+    wb.save(old)
+    work = tmp_path / "2025分发"
+    assert main(["distribute", str(old), "--year", "2025", "-o", str(work)]) == 0
+    inbox = tmp_path / "收到的表格"
+    inbox.mkdir()
+    form_file(inbox / "司法局.xlsx", seed, "惠州市司法局")
+    # 审计局 is not on the old roster and misspelt its name: only its address can place it
+    eml(inbox / "sj.eml", "审计局 <sj@example.cn>", form_file(tmp_path / "sj.xlsx", seed, "惠州市审计局（盖章）"),
+        "审计.xlsx")
+    capsys.readouterr()
+
+    def run(*extra):
+        rc = main(["collect", str(work), *extra])
+        assert rc in (0, 1)
+        sheets = load_workbook(work / "回收状态.xlsx")
+        listed = {r[1]: r for r in sheets["回收状态"].iter_rows(min_row=5, values_only=True)}
+        unmatched = [r[2] for r in sheets["未匹配"].iter_rows(min_row=2, values_only=True)]
+        return capsys.readouterr().out, listed, unmatched
+
+    out, listed, unmatched = run("--from", str(inbox))
+    assert "1 个无法对应到部门" in out and unmatched == ["审计.xlsx"] and "惠州市审计局" not in listed
+
+    out, listed, unmatched = run("--roster", str(full), "--from", str(work / "回收" / "未匹配"))
+    assert "已按新的部门名单更新分发清单（3 个部门；新增：惠州市审计局）" in out
+    assert listed["惠州市审计局"][9] == 1 and unmatched == []
+    [rec] = [json.loads(line) for line in (work / "回收" / "回收记录.jsonl").read_text("utf-8").splitlines()
+             if json.loads(line)["department"] == "惠州市审计局"]
+    # matched by the sender of the original mail, stored under the name it came with
+    assert rec["matched_by"] == "sender" and rec["original_name"] == "审计.xlsx"
+    assert rec["sender"] == "sj@example.cn" and rec["received_at"] == "2025-03-03T02:15:00+00:00"
+    assert rec["file"].count("_审计.xlsx") == 1 and rec["file"].startswith("回收/惠州市审计局/20250303-")
+
+    out, listed, unmatched = run("--from", str(inbox))
+    assert "分发清单" not in out and "新收到 0 个表格" in out
+    assert listed["惠州市审计局"][9] == 1 and listed["惠州市审计局"][6] != "未发送" and unmatched == []
+    manifest = json.loads((work / "分发清单.json").read_text("utf-8"))
+    assert [d["name"] for d in manifest["departments"]] == [n for n, *_ in DEPTS]
+    assert manifest["year"] == 2025 and manifest["roster_file"] == str(full)
+
+
+def test_collect_without_distribute_remembers_its_roster(tmp_path, seed, capsys):
+    roster = make_roster(tmp_path / "名单.xlsx")
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    form_file(inbox / "a.xlsx", seed, "惠州市司法局")
+    work = tmp_path / "w"
+    assert main(["collect", str(work), "--roster", str(roster), "--from", str(inbox)]) in (0, 1)
+    assert "分发文件夹已记住此部门名单（3 个部门）" in capsys.readouterr().out
+    assert main(["collect", str(work), "--from", str(inbox)]) in (0, 1)
+    out = capsys.readouterr().out
+    assert "记住" not in out and "新收到 0 个表格，1 个与已收到的相同" in out
+    assert main(["remind", str(work), "--sender", "jxk@czj.example.cn"]) == 2
+    assert "不是用 perfxl distribute 分发的" in capsys.readouterr().err
+    (work / "分发清单.json").write_text("{broken", "utf-8")
+    assert main(["collect", str(work), "--from", str(inbox)]) == 2
+    assert "分发清单.json 已损坏" in capsys.readouterr().err

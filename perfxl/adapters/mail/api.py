@@ -20,7 +20,7 @@ from typing import Callable
 from perfxl.adapters.atomic import atomic_path
 from perfxl.adapters.history_notes import verify_and_annotate
 from perfxl.adapters.mail.campaign import CampaignResult, Job, run_campaign
-from perfxl.adapters.mail.collect import (CollectResult, Store, check_file, from_folder,
+from perfxl.adapters.mail.collect import (CollectResult, Incoming, Store, check_file, from_folder,
                                           imap_items)
 from perfxl.adapters.mail.compose import Sender, Templates
 from perfxl.adapters.mail.credentials import lookup
@@ -29,7 +29,8 @@ from perfxl.adapters.mail.sendlog import LOG_NAME, SendLog
 from perfxl.adapters.mail.smtp import SmtpSettings
 from perfxl.adapters.mail.status_xlsx import local, write_status
 from perfxl.adapters.roster_xlsx import read_roster
-from perfxl.core.collection import DepartmentStatus, department_status, latest_versions, needs_reminder
+from perfxl.core.collection import (DepartmentStatus, Received, department_status, latest_versions,
+                                    needs_reminder)
 from perfxl.core.findings import Finding, FormReadError
 from perfxl.core.model import Form
 from perfxl.core.prefill import choose_history, new_form, prefilled
@@ -57,6 +58,7 @@ class DistributionResult:
     outdir: Path
     forms: dict[str, Path] = field(default_factory=dict)
     kept: list[str] = field(default_factory=list)  # already sent: the file on disk is what they got
+    kept_settings: list[str] = field(default_factory=list)  # saved by an earlier run, e.g. "截止时间 3月31日"
     with_history: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     campaign: CampaignResult | None = None
@@ -67,11 +69,22 @@ class DistributionResult:
 
 
 @dataclass
+class RosterChange:
+    """A roster given to collect/remind that differs from the one the folder remembered."""
+
+    departments: int
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    first: bool = False  # the folder had no roster before (collect without distribute)
+
+
+@dataclass
 class CollectionResult:
     workdir: Path
     statuses: list[DepartmentStatus]
     collected: CollectResult
     status_file: Path
+    roster_change: RosterChange | None = None
 
 
 @dataclass
@@ -79,6 +92,7 @@ class RemindResult:
     statuses: list[DepartmentStatus]
     reminded: list[str]
     campaign: CampaignResult
+    roster_change: RosterChange | None = None
 
 
 def smtp_settings(host: str, port: int = 0, security: str = "starttls", user: str | None = None,
@@ -164,7 +178,13 @@ def load_manifest(workdir: str | os.PathLike[str], required: bool = True) -> dic
         if not required:
             return {}
         raise DistributionError(f"{workdir} 不是分发文件夹（没有 {MANIFEST}）：请先运行 perfxl distribute")
-    return json.loads(p.read_text("utf-8"))
+    try:
+        data = json.loads(p.read_text("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DistributionError(f"{p} 已损坏，无法读取（{exc}）：请从备份恢复，或重新运行 perfxl distribute") from None
+    if not isinstance(data, dict):
+        raise DistributionError(f"{p} 已损坏，无法读取：内容不是分发清单")
+    return data
 
 
 def _variables(dept: Department, year: int, deadline: str, sender: Sender | None,
@@ -175,17 +195,69 @@ def _variables(dept: Department, year: int, deadline: str, sender: Sender | None
                 **extra)
 
 
+def with_saved_sender(sender: Sender | None, saved: dict | None) -> tuple[Sender | None, list[str]]:
+    """``sender`` with what it leaves empty taken from the one the manifest saved, and
+    the Chinese labels of what was taken: a rerun without ``--sender-name`` must not
+    send (or later remind) without the signature the first run had."""
+    if not saved:
+        return sender, []
+    if sender is None:
+        sender = Sender(saved.get("address", ""))
+        kept = [f"发件人 {sender.address}"]
+    else:
+        kept = []
+    name, contact = sender.name, sender.contact
+    if not name and saved.get("name"):
+        name = saved["name"]
+        kept.append(f"发件单位 {name}")
+    if not contact and saved.get("contact"):
+        contact = saved["contact"]
+        kept.append(f"联系方式 {contact}")
+    return Sender(sender.address, name, contact), kept
+
+
+def saved_settings(outdir: str | os.PathLike[str], year: int | None = None) -> tuple[str, str]:
+    """The deadline and sender address an earlier distribution (of ``year``, if given)
+    into ``outdir`` saved, "" where none: what a rerun that names neither falls back to."""
+    try:
+        saved = load_manifest(outdir, required=False)
+    except DistributionError:
+        return "", ""
+    if not saved or (year is not None and saved.get("year") != year):
+        return "", ""
+    return str(saved.get("deadline") or ""), str((saved.get("sender") or {}).get("address") or "")
+
+
 def distribute(roster_path: str | os.PathLike[str], year: int, outdir: str | os.PathLike[str], *,
                send: bool = False, dry_run: bool = False,
                history: str | os.PathLike[str] | None = None,
                history_dir: str | os.PathLike[str] | None = None,
-               deadline: str = "", templates_dir: str | os.PathLike[str] | None = None,
+               deadline: str | None = None, templates_dir: str | os.PathLike[str] | None = None,
                smtp: SmtpSettings | None = None, sender: Sender | None = None,
                instructions: str = "", retry_uncertain: bool = False,
                writer: Callable[[Form, Path], object] | None = None,
                progress: Progress = None) -> DistributionResult:
     """``writer(form, path)`` writes a form workbook; the default is the official template
-    writer (perfxl.adapters.template.write_form)."""
+    writer (perfxl.adapters.template.write_form).
+
+    A rerun for the same year into the same folder keeps the deadline and sender the
+    first run saved wherever this one gives none (``deadline=None``, no ``sender``, or a
+    sender without name or contact); ``DistributionResult.kept_settings`` says which."""
+    outdir = Path(outdir)
+    findings: list[Finding] = []
+    try:
+        saved = load_manifest(outdir, required=False)
+    except DistributionError:  # this run writes a new one
+        saved = {}
+        findings.append(Finding(str(outdir / MANIFEST), "", "", "DS007", "warning",
+                                "分发清单已损坏，无法读取，本次重新生成；上次的截止时间和发件人未能沿用"))
+    kept_settings: list[str] = []
+    if saved.get("year") == year:
+        sender, kept_settings = with_saved_sender(sender, saved.get("sender"))
+        if deadline is None and saved.get("deadline"):
+            deadline = saved["deadline"]
+            kept_settings.insert(0, f"截止时间 {deadline}")
+    deadline = deadline or ""
     if send and dry_run:
         raise DistributionError("--send 和 --dry-run 只能选一个")
     if (send or dry_run) and sender is None:
@@ -194,8 +266,7 @@ def distribute(roster_path: str | os.PathLike[str], year: int, outdir: str | os.
         raise DistributionError("发送邮件需要邮件服务器（--smtp-host）")
     roster = load_roster(roster_path)
     templates = Templates(templates_dir)  # fail on a bad template folder before writing anything
-    outdir = Path(outdir)
-    result = DistributionResult(outdir, findings=list(roster.findings))
+    result = DistributionResult(outdir, findings=findings + list(roster.findings), kept_settings=kept_settings)
     last: dict[str, Form] = {}
     for source, loader in ((history, history_from_summary), (history_dir, history_from_dir)):
         if source:
@@ -240,10 +311,41 @@ def distribute(roster_path: str | os.PathLike[str], year: int, outdir: str | os.
     return result
 
 
-def _roster_of(workdir: Path, manifest: dict, roster_path) -> Roster:
-    if roster_path:
-        return load_roster(roster_path)
-    return Roster([Department.from_dict(d) for d in manifest["departments"]])
+def _roster_of(workdir: Path, manifest: dict, roster_path) -> tuple[Roster, RosterChange | None]:
+    """The roster given, else the one the manifest remembers. A roster given is written
+    into the manifest, so the next run without ``--roster`` uses it too (a department
+    added to fix 未匹配 returns must not vanish again)."""
+    if not roster_path:
+        return Roster([Department.from_dict(d) for d in manifest["departments"]]), None
+    roster = load_roster(roster_path)
+    old = manifest.get("departments")
+    new = [d.to_dict() for d in roster.departments]
+    if old == new:
+        return roster, None
+    old_names = [d.get("name", "") for d in old or []]
+    new_names = [d.name for d in roster.departments]
+    change = RosterChange(len(new), [n for n in new_names if n not in old_names],
+                          [n for n in old_names if n not in new_names], first=old is None)
+    manifest.update(departments=new, roster_file=str(roster_path),
+                    updated=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    _save_manifest(workdir, manifest)
+    return roster, change
+
+
+def _as_received(items: list[Incoming], workdir: Path, records: list[Received]) -> list[Incoming]:
+    """Files taken from the store itself (``--from 分发文件夹/回收/未匹配`` after fixing
+    the roster) keep their first receipt: sender, time and name, so sender matching
+    still works for a form that came by mail and the stored name is not prefixed twice."""
+    by_path = {(workdir / r.file).resolve(): r for r in records}
+    out = []
+    for item in items:
+        rec = by_path.get(Path(item.source).resolve()) if item.source else None
+        if rec is None:
+            out.append(item)
+        else:
+            out.append(Incoming(item.data, rec.original_name, datetime.fromisoformat(rec.received_at),
+                                rec.sender, rec.source, rec.message_id))
+    return out
 
 
 def statuses(workdir: str | os.PathLike[str], roster: Roster, check: bool = True,
@@ -277,7 +379,9 @@ def collect(workdir: str | os.PathLike[str], *, from_dir: str | os.PathLike[str]
     workdir = Path(workdir)
     # Forms sent some other way can still be collected: a roster is enough.
     manifest = load_manifest(workdir, required=roster_path is None)
-    roster = _roster_of(workdir, manifest, roster_path)
+    if from_dir is not None and not Path(from_dir).is_dir():
+        raise DistributionError(f"找不到文件夹：{from_dir}")
+    roster, change = _roster_of(workdir, manifest, roster_path)
     store = Store(workdir)
     reader = _reader()
     result = CollectResult()
@@ -286,9 +390,8 @@ def collect(workdir: str | os.PathLike[str], *, from_dir: str | os.PathLike[str]
         if (workdir / rel).is_file():
             sent_forms[hashlib.sha256((workdir / rel).read_bytes()).hexdigest()] = name
     if from_dir is not None:
-        if not Path(from_dir).is_dir():
-            raise DistributionError(f"找不到文件夹：{from_dir}")
         items, skipped = from_folder(from_dir)
+        items = _as_received(items, workdir, store.records())
         result.skipped += skipped
         store.add(items, roster, reader, result, sent_forms)
     if imap is not None:
@@ -307,8 +410,16 @@ def collect(workdir: str | os.PathLike[str], *, from_dir: str | os.PathLike[str]
         _say(progress, f"未能匹配：{r.original_name}：{r.note}")
     st = statuses(workdir, roster, check, config)
     target = Path(status_file) if status_file else workdir / STATUS_FILE
-    write_status(target, st, [r for r in store.records() if not r.department], manifest.get("year"))
-    return CollectionResult(workdir, st, result, target)
+    write_status(target, st, unmatched(store.records(), roster), manifest.get("year"))
+    return CollectionResult(workdir, st, result, target, change)
+
+
+def unmatched(records: list[Received], roster: Roster) -> list[Received]:
+    """Returns no department claims: stored as 未匹配 and not matched on a later run
+    (the same bytes stored again under a department of the roster)."""
+    names = {d.name for d in roster.departments}
+    claimed = {r.sha256 for r in records if r.department in names}
+    return [r for r in records if not r.department and r.sha256 not in claimed]
 
 
 def remind(workdir: str | os.PathLike[str], *, send: bool = False, dry_run: bool = False,
@@ -319,15 +430,16 @@ def remind(workdir: str | os.PathLike[str], *, send: bool = False, dry_run: bool
            config: RuleConfig | None = None, progress: Progress = None) -> RemindResult:
     workdir = Path(workdir)
     manifest = load_manifest(workdir)
-    if sender is None and manifest.get("sender"):
-        sender = Sender(**manifest["sender"])
+    if "year" not in manifest:
+        raise DistributionError(f"{workdir} 中的表格不是用 perfxl distribute 分发的（分发清单中没有年度），无法催报")
+    sender, _ = with_saved_sender(sender, manifest.get("sender"))
     if send and dry_run:
         raise DistributionError("--send 和 --dry-run 只能选一个")
     if sender is None:
         raise DistributionError("催报邮件需要发件人地址（--sender）")
     if send and smtp is None:
         raise DistributionError("发送邮件需要邮件服务器（--smtp-host）")
-    roster = _roster_of(workdir, manifest, roster_path)
+    roster, change = _roster_of(workdir, manifest, roster_path)
     templates = Templates(templates_dir)
     year = manifest["year"]
     deadline = manifest.get("deadline", "") if deadline is None else deadline
@@ -353,4 +465,4 @@ def remind(workdir: str | os.PathLike[str], *, send: bool = False, dry_run: bool
                             send=send, smtp=smtp, eml_dir=workdir / EML_DIR / f"催报-{label}",
                             retry_uncertain=retry_uncertain, progress=progress) if (send or dry_run) \
         else CampaignResult(f"remind:{year}:{label}")
-    return RemindResult(st, [j.department.name for j in jobs], campaign)
+    return RemindResult(st, [j.department.name for j in jobs], campaign, change)

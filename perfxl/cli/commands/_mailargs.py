@@ -102,7 +102,9 @@ def smtp_settings(args):
         raise UserError(str(exc)) from None
 
 
-def sender(args, smtp):
+def sender(args, smtp, saved_address: str = ""):
+    """``saved_address``: the distribution folder's sender, so a name or contact given
+    without an address still reaches the mail instead of being dropped."""
     from perfxl.adapters.mail.compose import ComposeError, Sender
 
     address = args.sender
@@ -110,6 +112,8 @@ def sender(args, smtp):
         address = smtp.credentials.user
     if not address:
         address = os.environ.get("PERFXL_SMTP_USER", "") if "@" in os.environ.get("PERFXL_SMTP_USER", "") else ""
+    if not address and (args.sender_name or args.sender_contact):
+        address = saved_address
     if not address:
         return None
     try:
@@ -135,6 +139,19 @@ def print_findings(findings, stream=None) -> None:
         where = "!".join(x for x in (f.sheet, f.cell) if x)
         print(f"{SEVERITY_LABELS.get(f.severity, f.severity)}：{f.file}{' ' + where if where else ''}：{f.message}",
               file=stream)
+
+
+def print_roster_change(change) -> None:
+    """What a --roster did to the folder's remembered roster (collect and remind)."""
+    if change is None:
+        return
+    if change.first:
+        print(f"分发文件夹已记住此部门名单（{change.departments} 个部门），以后不加 --roster 也按此名单。")
+        return
+    diff = "；".join(x for x in (f"新增：{'、'.join(change.added)}" if change.added else "",
+                                 f"不再列出：{'、'.join(change.removed)}" if change.removed else "") if x)
+    print(f"已按新的部门名单更新分发清单（{change.departments} 个部门{'；' + diff if diff else ''}），"
+          "以后回收、催报不加 --roster 也按此名单。")
 
 
 def print_campaign(c, stream=None) -> int:

@@ -22,7 +22,7 @@ def add_arguments(p) -> None:
                    help="登录用户名（也可用 PERFXL_IMAP_USER；密码只从 PERFXL_IMAP_PASSWORD 或系统钥匙串读取）")
     p.add_argument("--imap-cafile", metavar="文件", help="IMAP 服务器证书的 CA 文件")
     p.add_argument("--folder", metavar="邮件文件夹", help="要读取的邮件文件夹（默认 INBOX）")
-    p.add_argument("--roster", metavar="部门名单", help="使用新的部门名单（默认用分发时的名单）")
+    p.add_argument("--roster", metavar="部门名单", help="使用新的部门名单，并记在分发文件夹中供以后回收、催报使用（默认用分发文件夹记住的名单）")
     p.add_argument("--status", metavar="文件", help="回收状态表的保存位置（默认 分发文件夹/回收状态.xlsx）")
     p.add_argument("--config", metavar="perfxl.toml", help=_mailargs.CONFIG_HELP)
 
@@ -61,6 +61,7 @@ def run(args) -> int:
         raise UserError(str(exc)) from None
     except ImapError as exc:
         raise UserError(str(exc)) from None
+    _mailargs.print_roster_change(res.roster_change)
     c = res.collected
     print(f"新收到 {len(c.stored) + len(c.unmatched)} 个表格"
           f"{f'，{c.duplicates} 个与已收到的相同' if c.duplicates else ''}"

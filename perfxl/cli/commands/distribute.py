@@ -17,17 +17,18 @@ def add_arguments(p) -> None:
     h = p.add_mutually_exclusive_group()
     h.add_argument("--history", metavar="汇总表", help="上年的汇总表 .xlsx：预填上年指标（作为上年值）和重点任务")
     h.add_argument("--history-dir", metavar="文件夹", help="上年各部门申报表所在文件夹，按部门名称对应预填")
-    p.add_argument("--deadline", default="", metavar="截止时间", help="报送截止时间，写入邮件正文，例如 2025年3月31日")
+    p.add_argument("--deadline", metavar="截止时间",
+                   help="报送截止时间，写入邮件正文，例如 2025年3月31日（重新运行时不写则沿用上次的）")
     _mailargs.add_smtp(p)
 
 
 def run(args) -> int:
-    from perfxl.adapters.mail.api import DistributionError, distribute
+    from perfxl.adapters.mail.api import DistributionError, distribute, saved_settings
     from perfxl.adapters.mail.compose import ComposeError
 
     _mailargs.apply_config(args)
     smtp = _mailargs.smtp_settings(args)
-    sender = _mailargs.sender(args, smtp)
+    sender = _mailargs.sender(args, smtp, saved_settings(args.output, args.year)[1])
     try:
         result = distribute(args.roster, args.year, args.output, send=args.send, dry_run=args.dry_run,
                             history=args.history, history_dir=args.history_dir, deadline=args.deadline,
@@ -40,6 +41,9 @@ def run(args) -> int:
     except ComposeError as exc:
         raise UserError(str(exc)) from None
     _mailargs.print_findings(result.findings)
+    if result.kept_settings:
+        print(f"沿用上次分发时的设置：{'、'.join(result.kept_settings)}"
+              "（要修改时加 --deadline、--sender-name 或 --sender-contact）。")
     print(f"共 {len(result.forms)} 个部门的申报表保存在 {result.outdir}。", end="")
     if result.with_history:
         print(f"其中 {len(result.with_history)} 个预填了上年数据。", end="")
