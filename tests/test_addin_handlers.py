@@ -312,7 +312,8 @@ instructions = "@说明.txt"
 """, "utf-8")
         book = AskingBook(roster, {"year": "2026", "folder": str(project / "分发"), "mode": "1"})
         text = dispatch.execute("px_distribute", book)
-    assert book.asked == []  # nothing the bureau configured is asked again
+    # nothing the bureau configured is asked again; only the deadline, which changes every year
+    assert [key for key, _ in book.asked] == ["deadline"]
     assert auth.logins == [user]
     lines = text.split("\n")
     assert f"发件人：市财政局绩效科 <{user}>" in lines
@@ -343,8 +344,9 @@ def test_distribute_button_shows_the_file_sender_and_a_set_value_overrides_it(tm
 
     book = AskingBook(roster, {"year": "2025", "folder": str(tmp_path / "a")})
     text = dispatch.execute("px_distribute", book)
-    # Asked only which mode, and shown beforehand what sending would use.
-    [(key, prompt)] = book.asked
+    # Asked only which mode (and the deadline), and shown beforehand what sending would use.
+    (key, prompt), (then, _) = book.asked
+    assert then == "deadline"
     assert key == "mode" and "发件服务器 smtp.example.gov.cn" in prompt and "发件人 jxk@czj.example.gov.cn" in prompt
     assert "已生成 2 封邮件" in text and "发件人：市财政局 <jxk@czj.example.gov.cn>" in text
     assert from_of(tmp_path / "a") == ("市财政局", "jxk@czj.example.gov.cn")
@@ -399,3 +401,38 @@ def test_headless_buttons_on_an_xlsm_keep_its_macros_and_ribbon(forms, tmp_path)
             assert zf.read("xl/vbaProject.bin") == vba and zf.read("customUI/customUI14.xml") == ui
             assert REL_UI14 in zf.read("_rels/.rels").decode()
         source = out
+
+
+def test_distribute_handler_asks_for_the_deadline_and_offers_the_saved_one(tmp_path):
+    from email import message_from_bytes, policy
+
+    roster = roster_book(tmp_path / "名单.xlsx")
+    out = tmp_path / "2025分发"
+    base = {"year": "2025", "folder": str(out), "sender": "jxk@czj.example.gov.cn"}
+
+    def bodies():
+        return [message_from_bytes(p.read_bytes(), policy=policy.default).get_body(("plain",)).get_content()
+                for p in sorted((out / "邮件" / "分发").glob("*.eml"))]
+
+    text, _ = dispatch.run_headless("px_distribute", roster, {**base, "deadline": "2025年3月31日",
+                                                              "sender_name": "市财政局绩效科"}, tmp_path / "a.xlsx")
+    assert "已生成 2 封邮件" in text
+    assert len(bodies()) == 2 and all("请于 2025年3月31日 前" in b for b in bodies())
+    assert json.loads((out / "分发清单.json").read_text("utf-8"))["deadline"] == "2025年3月31日"
+    # asked again, the saved deadline is the default (headless: taken as the answer);
+    # the name not given again is kept and said so
+    for p in (out / "邮件" / "分发").glob("*.eml"):
+        p.unlink()
+    text, _ = dispatch.run_headless("px_distribute", roster, base, tmp_path / "b.xlsx")
+    assert "沿用上次分发时的设置：发件单位 市财政局绩效科" in text
+    assert len(bodies()) == 2 and all("请于 2025年3月31日 前" in b and "市财政局绩效科" in b for b in bodies())
+    # only forms: nothing asked, the saved deadline stays for the reminders
+    text, _ = dispatch.run_headless("px_distribute", roster, {"year": "2025", "folder": str(out), "mode": "3"},
+                                    tmp_path / "c.xlsx")
+    assert "截止时间 2025年3月31日" in text
+    assert json.loads((out / "分发清单.json").read_text("utf-8"))["deadline"] == "2025年3月31日"
+    # an answer replaces it; another year offers none
+    dispatch.run_headless("px_distribute", roster, {**base, "deadline": "2025年4月10日"}, tmp_path / "d.xlsx")
+    assert all("请于 2025年4月10日 前" in b for b in bodies())
+    dispatch.run_headless("px_distribute", roster, {**base, "year": "2026"}, tmp_path / "e.xlsx")
+    assert json.loads((out / "分发清单.json").read_text("utf-8"))["deadline"] == ""

@@ -284,7 +284,8 @@ def distribute(book: Book) -> str:
     import os
     import shutil
 
-    from perfxl.adapters.mail.api import DistributionError, distribute as run_distribution, smtp_settings
+    from perfxl.adapters.mail.api import (DistributionError, distribute as run_distribution, saved_settings,
+                                         smtp_settings)
     from perfxl.adapters.mail.compose import ComposeError, Sender
     from perfxl.adapters.mail.credentials import CredentialError
     from perfxl.adapters.mail.settings import MailFileSettings, instructions_text, load_mail_settings
@@ -306,6 +307,12 @@ def distribute(book: Book) -> str:
         "mode", "输入 1 立即发送邮件；2 只生成邮件文件（.eml）供检查，不发送；3 只生成申报表" + shown, "2").strip())
     if mode is None:
         return "请输入 1、2 或 3。"
+    deadline = None  # only forms: the deadline saved for later reminders stays
+    if mode in ("send", "eml"):
+        # An earlier distribution of this year into the folder offers its deadline: a
+        # rerun that only adds departments must not mail them without one.
+        deadline = book.param("deadline", "报送截止时间，写入邮件正文（如 2025年3月31日；可留空）：",
+                              saved_settings(outdir, int(year_text))[0], optional=True).strip()
     smtp = sender = None
     instructions = ""
     used: list[str] = []
@@ -343,11 +350,13 @@ def distribute(book: Book) -> str:
         shutil.copyfile(book.snapshot(Path(tmp) / roster.name), roster)
     try:
         result = run_distribution(roster, int(year_text), outdir, send=mode == "send", dry_run=mode == "eml",
-                                  smtp=smtp, sender=sender, templates_dir=mail.templates,
+                                  smtp=smtp, sender=sender, deadline=deadline, templates_dir=mail.templates,
                                   instructions=instructions, progress=book.status)
     except (DistributionError, ComposeError) as exc:
         problems = [f"{SEVERITY_LABELS.get(f.severity, f.severity)}：{f.sheet}!{f.cell}：{f.message}"
                     for f in getattr(exc, "findings", [])]
         return "\n".join([str(exc), *problems[:20]])
     summary = result.campaign.summary_lines() if result.campaign else []
+    if result.kept_settings:
+        summary.insert(0, f"沿用上次分发时的设置：{'、'.join(result.kept_settings)}")
     return "\n".join([f"已在 {outdir} 生成 {len(result.forms)} 个部门的申报表。", *used, *summary])
