@@ -37,7 +37,7 @@ def rules_at(form: Form) -> list[tuple[str, str]]:
 @pytest.mark.parametrize("text", [
     "填表人：张三", "制表人：李四", "填报单位（盖章）：临沂市司法局", "审核：王五", "审核人",
     "负责人：", "日期：2021年1月5日", "填报日期", "（盖章）", "单位（盖章）", "经办人：赵六",
-    "注：金额单位为万元", "注1：…", "说明：", "备注:", "填表说明",
+    "注：金额单位为万元", "注1：…", "注1.金额单位为万元", "注2、…", "说明：", "备注:", "填表说明",
 ])
 def test_signature_lines_are_footers(text):
     assert is_footer(text)

@@ -33,9 +33,9 @@ FOOTER_PREFIXES = tuple(L.key(s) for s in (
 ))
 # Words that may also start an indicator's name (审核通过率, 复核人数, 申报单位满意度, 日期准确率,
 # 注册企业数, 说明会场次): a footer only when the word stands alone, or before a colon or a
-# seal or signature note — "审核：李四", "填报单位（盖章）：…", "（盖章）", "注：…".
+# seal or signature note — "审核：李四", "填报单位（盖章）：…", "（盖章）", "注：…" (and "注1.…").
 _SIGNATURE = re.compile(
-    r"\(?(?:注\d*|备注|说明|审核|复核人?|经办人|负责人|分管领导|单位领导|主管领导|部门领导|填报单位|申报单位"
+    r"注\d+[.、]|\(?(?:注\d*|备注|说明|审核|复核人?|经办人|负责人|分管领导|单位领导|主管领导|部门领导|填报单位|申报单位"
     r"|(?:填表|制表|填报|报送|申报)?日期|(?:单位)?(?:盖章|公章)|单位(?=\()|签字|签名)\)?"
     r"(?:\((?:盖章|公章|签字|签名|签章)\))?(?::|$)")
 
