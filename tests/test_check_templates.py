@@ -96,5 +96,7 @@ def test_the_formula_of_a_cell_is_found_in_the_sheet_xml():
     assert _formula_at(xml, "B2") == ('=SUM(A1:A2)&"x"', 3.0)
     assert _formula_at(xml, "B20") == ("=", None)  # a shared formula's dependent carries no text
     assert _formula_at(xml, "A2") == _formula_at(xml, "B3") == _formula_at(xml, "C9") == (None, None)
-    text = b'<c r="D4" t="str"><f>A1&amp;"x"</f><v>12</v></c>'  # a text result is no amount
-    assert _formula_at(text, "D4") == ('=A1&"x"', None)
+    text = b'<c r="D4" t="str"><f>A1&amp;"x"</f><v>12 &amp; 3</v></c>'  # a text result, as text
+    assert _formula_at(text, "D4") == ('=A1&"x"', "12 & 3")
+    error = b'<c r="D5" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="D6" t="b"><f>1=1</f><v>1</v></c>'
+    assert _formula_at(error, "D5") == ("=1/0", None) and _formula_at(error, "D6") == ("=1=1", True)

@@ -20,12 +20,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from perfxl.adapters.sheet_xml import FIRST_ELEMENT, Unsupported, unescape, workbook_grids
+from perfxl.adapters.sheet_xml import FIRST_ELEMENT, Unsupported, text, unescape, workbook_grids
 from perfxl.core.findings import FormReadError
 from perfxl.core.grid import Grid, MergedRange, a1, col_number
 from perfxl.core.model import Form
 from perfxl.core.parsing import detect, parse_grid
-from perfxl.core.values import EXCEL_ERRORS, parse_amount
+from perfxl.core.values import EXCEL_ERRORS
 
 ENGINES = ("auto", "calamine", "openpyxl")
 
@@ -84,18 +84,17 @@ def read_form(path: str | os.PathLike[str], *, engine: str = "auto", parts: Part
         hidden = hidden_sheets(parts.get("xl/workbook.xml"))
         found = [f for f in found if f[0].sheet not in hidden] or found
     forms = [parse_grid(grid, layout).form for grid, layout, _ in found]
-    if len(forms) == 1:
-        form, best = forms[0], found[0][0]
-    else:
+    pick = 0
+    if len(forms) > 1:
         # Several forms: this year's is the latest; then the one holding more of the
         # form's labels (a half-filled copy loses to the form); then the first tab.
         pick = max(range(len(forms)), key=lambda i: (_year(forms[i]), found[i][2], -i))
-        form, best = forms[pick], found[pick][0]
-        form.other_forms = [(found[i][0].sheet, _year(forms[i]) or None)
-                            for i in range(len(forms)) if i != pick]
+        forms[pick].other_forms = [(found[i][0].sheet, _year(forms[i]) or None)
+                                   for i in range(len(forms)) if i != pick]
+    form, (best, layout, _) = forms[pick], found[pick]
     form.file = name
     if formulas.get(best.sheet):
-        _keep_formulas(form, best.sheet, sheets[best.sheet], formulas[best.sheet])
+        form = _read_formulas(form, best, layout, sheets[best.sheet], formulas[best.sheet])
     return form
 
 
@@ -115,41 +114,51 @@ def hidden_sheets(workbook_xml: bytes | None) -> set[str]:
     return out
 
 
-def _keep_formulas(form: Form, sheet: str, xml: bytes, cells: set[tuple[int, int]]) -> None:
-    """A field read from a formula cell keeps the formula as its source's raw content.
+def _read_formulas(form: Form, grid: Grid, layout: str, xml: bytes,
+                   cells: set[tuple[int, int]]) -> Form:
+    """The fields read from formula cells: their cached results, and their formulas.
 
-    The cell was dropped (derived figures are recomputed, never read from a cache), so the
-    field reads as empty; the raw "=…" lets a rule tell an amount given by formula from one
-    never filled in. An *input* amount the department computed with a formula (基本支出
-    =1000+1187.54) has no other source, so its cached result is taken when the file has one
-    (Excel, WPS and LibreOffice save it); rules say which value was used."""
-    refs = {a1(r, c) for r, c in cells}
-    for path, src in list(form.sources.items()):
-        if src.raw is None and src.sheet == sheet and src.cell in refs:
+    Formula cells were left out of the grid, so such a field first reads as empty. The
+    template's own formulas (totals, the balance check) are no field, except the Shandong
+    部门整体预算总额, which stays a formula: derived figures are recomputed, never read.
+    Every other formula is something the department typed (实施周期指标值 =E28, 部门名称
+    built from pieces, 基本支出 =1000+1187.54), and Excel, WPS and LibreOffice save its
+    result in the file: the form is parsed again with those results in their cells, so
+    they are read exactly as typed values are. An amount keeps its formula as its
+    source's raw content (PX111 says the saved result was used), and so does any field
+    whose formula has no usable result (PX110, PX214)."""
+    refs = {a1(r, c): (r, c) for r, c in cells}
+    found = {}  # path → (cell, formula, cached result or None)
+    for path, src in form.sources.items():
+        if src.raw is None and src.sheet == grid.sheet and src.cell in refs:
             formula, cached = _formula_at(xml, src.cell)
-            if formula is None:
-                continue
+            if formula is not None:
+                found[path] = (src.cell, formula, cached)
+    if not found:
+        return form
+    results = {refs[cell]: cached for path, (cell, _, cached) in found.items()
+               if cached is not None and path != "budget.declared_total"}
+    if results:
+        again = parse_grid(Grid(sheet=grid.sheet, cells={**grid.cells, **results},
+                                merged=grid.merged), layout).form
+        again.file, again.other_forms, form = form.file, form.other_forms, again
+    for path, (cell, formula, cached) in found.items():
+        src = form.sources.get(path)
+        if src is not None and src.cell == cell and (cached is None or _AMOUNT.fullmatch(path)):
             form.sources[path] = replace(src, raw=formula)
-            if cached is not None and _INPUT_AMOUNT.fullmatch(path):
-                unit = form.amount_units.get(path)  # a result in 元 under 预算金额（元）
-                _set_amount(form, path, parse_amount(cached, unit[0]).value if unit else cached)
+            if cached is None:
+                form.unresolved_formulas.append(path)
+    return form
 
 
-# Amount fields a department types; the Shandong total is the template's own formula.
-_INPUT_AMOUNT = re.compile(r"budget\.(?!declared_total$)\w+|tasks\[\d+\]\.amount")
+_AMOUNT = re.compile(r"budget\.\w+|tasks\[\d+\]\.amount")
 
 
-def _set_amount(form: Form, path: str, value: float) -> None:
-    if path.startswith("budget."):
-        setattr(form.budget, path.split(".", 1)[1], value)
-    else:
-        setattr(form.tasks[int(path[6:path.index("]")])], "amount", value)
-
-
-def _formula_at(xml: bytes, ref: str) -> tuple[str | None, float | None]:
+def _formula_at(xml: bytes, ref: str) -> tuple[str | None, Any]:
     """The formula in cell ``ref`` as ``=text`` (``=`` for a shared formula's dependent,
-    which carries no text; None when the cell holds no formula) and its cached numeric
-    result (None when the file has none or it is not a number)."""
+    which carries no text; None when the cell holds no formula) and its cached result:
+    a number, a text or a truth value as a typed cell would give it (None when the file
+    has none or it is an error such as #REF!)."""
     address = b'r="' + ref.encode() + b'"'
     first = xml.find(address)
     if first < 0:
@@ -165,14 +174,21 @@ def _formula_at(xml: bytes, ref: str) -> tuple[str | None, float | None]:
     if f is None:
         return None, None
     formula = "=" + _unescape((f.group(1) or b"").decode("utf-8", "replace"))
-    cached = None
     v = re.search(rb"<v>([^<]*)</v>", m.group(3))
-    if v and not re.search(rb'\bt="(?:s|str|inlineStr|e|b)"', m.group(1) + m.group(2)):
-        try:
-            cached = float(v.group(1))
-        except ValueError:
-            pass
-    return formula, cached
+    if v is None:
+        return formula, None
+    kind = re.search(rb'\bt="([^"]*)"', m.group(1) + m.group(2))
+    kind = kind.group(1) if kind else b"n"
+    try:
+        if kind == b"str":
+            return formula, text(v.group(1))
+        if kind == b"b":
+            return formula, {b"0": False, b"1": True}.get(v.group(1))
+        if kind == b"n":
+            return formula, _norm(float(v.group(1)))
+    except (ValueError, Unsupported):
+        pass
+    return formula, None
 
 
 def load_grids(path: str | os.PathLike[str], *, engine: str = "auto",

@@ -136,6 +136,9 @@ class Form:
     # Other sheets of the workbook that hold a form too, as (sheet, year): the reader read
     # only this one, and rule PX002 tells the department.
     other_forms: list[tuple[str, int | None]] = field(default_factory=list)
+    # Fields whose cell holds a formula the file keeps no usable result of (never saved by a
+    # spreadsheet application, or an error such as #REF!): their raw content is the formula.
+    unresolved_formulas: list[str] = field(default_factory=list)
 
     def source(self, path: str) -> Source | None:
         return self.sources.get(path)

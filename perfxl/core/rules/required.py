@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-from perfxl.core.rules.arithmetic import amount_fields
+from perfxl.core.rules.arithmetic import BUDGET_LABELS, _short, amount_fields
 from perfxl.core.rules.categories import shifted_rows
 from perfxl.core.rules.context import Context, number, text
 from perfxl.core.rules.registry import Hit, register
@@ -20,7 +21,7 @@ from perfxl.core.rules.registry import Hit, register
 """,
 )
 def department_missing(ctx: Context) -> Iterator[Hit]:
-    if not text(ctx.form.department):
+    if not text(ctx.form.department) and not ctx.formula("department"):  # PX212 says it
         yield Hit("department")
 
 
@@ -92,7 +93,7 @@ def staff_count_invalid(ctx: Context) -> Iterator[Hit]:
     if not ctx.guangdong:
         return
     raw = ctx.raw("staff_count") if ctx.has_source("staff_count") else ctx.form.staff_count
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
+    if raw is None or (isinstance(raw, str) and not raw.strip()) or ctx.formula("staff_count"):
         return
     value = number(raw)
     if value is None or value < 0 or not float(value).is_integer():
@@ -128,7 +129,7 @@ def task_incomplete(ctx: Context) -> Iterator[Hit]:
         name = text(getattr(task, "name", ""))
         missing = [label for attr, label in (("name", "任务名称"), ("content", "主要实施内容"),
                                               ("goal", "期望达到的目标"))
-                   if not text(getattr(task, attr, ""))]
+                   if not text(getattr(task, attr, "")) and not ctx.formula(f"tasks[{i}].{attr}")]
         filled = 3 - len(missing) + (number(getattr(task, "amount", None)) is not None)
         if missing and filled:
             path = f"tasks[{i}].{'goal' if '期望达到的目标' in missing else 'content' if name else 'name'}"
@@ -145,7 +146,7 @@ def task_incomplete(ctx: Context) -> Iterator[Hit]:
 """,
 )
 def overall_goal_missing(ctx: Context) -> Iterator[Hit]:
-    if not text(ctx.form.overall_goal):
+    if not text(ctx.form.overall_goal) and not ctx.formula("overall_goal"):
         yield Hit("overall_goal", {"label": "总体绩效目标" if ctx.guangdong else "战略目标"})
 
 
@@ -194,9 +195,10 @@ def indicator_value_missing(ctx: Context) -> Iterator[Hit]:
         name = texts["name"]
         if not name or row.index in shifted:
             continue
-        if not texts["annual_value"]:
+        if not texts["annual_value"] and not ctx.formula(row.path("annual_value")):
             yield Hit(row.path("annual_value"), {"name": name, "column": "年度指标值"})
-        if two_columns and not texts["period_value"] and texts["annual_value"]:
+        if two_columns and not texts["period_value"] and texts["annual_value"] \
+                and not ctx.formula(row.path("period_value")):
             yield Hit(row.path("period_value"), {"name": name, "column": "实施周期指标值"})
 
 
@@ -212,7 +214,7 @@ def indicator_value_missing(ctx: Context) -> Iterator[Hit]:
 def indicator_name_missing(ctx: Context) -> Iterator[Hit]:
     for row in ctx.rows:
         value = row.texts["annual_value"]
-        if value and not row.texts["name"]:
+        if value and not row.texts["name"] and not ctx.formula(row.path("name")):
             yield Hit(row.path("name"), {"value": value})
 
 
@@ -251,3 +253,76 @@ def indicator_header_missing(ctx: Context) -> Iterator[Hit]:
     if "indicator_header_missing" in sources:
         period = "、实施周期指标值" if ctx.form.value_columns == 2 else ""
         yield Hit("indicator_header_missing", {"period": period})
+
+
+@register(
+    "PX214", "value-formula", "error",
+    "{label}是公式“{formula}”，文件中没有可用的计算结果，请直接填写",
+    """
+单元格中是公式（如“=E28”“=100+28”），而文件中没有保存公式的计算结果，或结果是错误值
+（如 #REF!）。由其他程序生成、未经 Excel、WPS 或 LibreOffice 保存过的文件常常没有计算结果，
+所以该项按未填写处理，汇总时也会缺失。有计算结果时 perfxl 直接采用该结果，不作提示。
+（金额单元格中的公式见 PX110、PX111。）
+
+修改方法：在 Excel 或 WPS 中打开后保存一次；公式结果是错误值时改正公式；
+或者把公式换成内容（复制该单元格后“选择性粘贴 → 数值”）。
+""",
+)
+def value_formula(ctx: Context) -> Iterator[Hit]:
+    paths = getattr(ctx.form, "unresolved_formulas", None)
+    for path in paths if isinstance(paths, list) else ():
+        formula = ctx.formula(path) if isinstance(path, str) else None
+        if formula and not _AMOUNT.fullmatch(path):  # amounts given by formula have PX110
+            yield Hit(path, {"label": field_label(ctx, path), "formula": _short(formula, 40)})
+
+
+_AMOUNT = re.compile(r"budget\.\w+|tasks\[\d+\]\.amount")
+
+
+def _field(form, path: str):
+    """The model value at a field path (``indicators[3].standard.value``), or None."""
+    obj = form
+    try:
+        for part in path.split("."):
+            name, _, index = part.partition("[")
+            obj = getattr(obj, name, None)
+            if index:
+                obj = obj[int(index[:-1])]
+    except (TypeError, ValueError, IndexError, KeyError):
+        return None
+    return obj
+
+
+_FIELD_LABELS = {
+    "title": "标题", "department": "部门名称", "year": "年度", "staff_count": "财政供养人数",
+    "sub_units": "下属二级单位数", "other_tasks": "其他需完成的任务",
+}
+_TASK_LABELS = {"name": "任务名称", "content": "主要实施内容", "goal": "期望达到的目标"}
+_INDICATOR_LABELS = {
+    "level1": "一级指标", "level2": "二级指标", "annual_value": "年度指标值",
+    "period_value": "实施周期指标值", "duty_no": "职责序号", "duty": "部门职责", "goal": "职责目标",
+    "explanation": "指标解释", "standard.plan_value": "规划值", "standard.value": "年度标准值",
+    "standard.source": "标准值来源", "history.avg3": "前三年均值", "history.last_year": "上年值",
+    "history.source": "历史值来源", "note": "备注", "activity": "工作活动", "project": "预算项目",
+}
+
+
+def field_label(ctx: Context, path: str) -> str:
+    """What a user calls the field at ``path``: 部门名称, 第2项重点工作任务的期望达到的目标,
+    指标“群众满意度”的实施周期指标值."""
+    if path == "overall_goal":
+        return "总体绩效目标" if ctx.guangdong else "战略目标"
+    if path.startswith("budget."):
+        return BUDGET_LABELS.get(path[7:], path)
+    head, _, attr = path.partition(".")
+    if head.startswith("tasks["):
+        return f"第{int(head[6:-1]) + 1}项重点工作任务的{_TASK_LABELS.get(attr, attr)}"
+    if head.startswith("indicators["):
+        index = int(head[11:-1])
+        if attr == "name":
+            return f"第{index + 1}个指标的{'三级指标' if ctx.guangdong else '绩效指标'}名称"
+        name = text(_field(ctx.form, f"{head}.name"))
+        who = f"指标“{_short(name)}”" if name else f"第{index + 1}个指标"
+        return f"{who}的{_INDICATOR_LABELS.get(attr, attr)}"
+    return _FIELD_LABELS.get(path, path)
+
