@@ -15,6 +15,7 @@ parse, a chartsheet, part names that differ only in case … — it gives up wit
 from __future__ import annotations
 
 import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from perfxl.core.grid import Grid, MergedRange, col_number
 
@@ -170,6 +171,156 @@ def _date_styles(xml: bytes) -> tuple[set[int], int]:
         elif fid.strip() in _BUILTIN_DATES or not fid.strip().isdigit():
             dates.add(i)
     return dates, len(xfs)
+
+
+# Number formats that show more than the number — a percent sign, literal text — matter
+# where the form expects text: a department types 95% into an indicator value and Excel
+# stores 0.95 with the format 0%. Built-in 9 and 10 are 0% and 0.00%.
+_BUILTIN_SHOWN = {b"9": "0%", b"10": "0.00%"}
+_SHOWN: dict[bytes, dict[int, str]] = {}
+
+
+def shown_formats(xml: bytes | None) -> dict[int, str]:
+    """Cell format index (``s``) → number format code, for the cell formats whose number
+    format shows a number with a percent sign or literal text (``shown_number``)."""
+    if not xml:
+        return {}
+    known = _SHOWN.get(xml)
+    if known is None:
+        try:
+            known = _shown_formats(xml)
+        except Unsupported:
+            known = {}
+        if len(_SHOWN) < 64 and len(xml) < 1 << 18:
+            _SHOWN[xml] = known
+    return known
+
+
+def _shown_formats(xml: bytes) -> dict[int, str]:
+    _check_markup(xml, b"styleSheet")
+    custom = {}
+    for attrs in _NUMFMT.findall(xml):
+        fid, code = _attr(attrs, b"numFmtId"), _attr(attrs, b"formatCode")
+        if fid is not None and code:
+            custom[fid.strip()] = unescape(code.decode("utf-8"))
+    start = xml.find(b"<cellXfs")
+    end = xml.find(b"</cellXfs>", start)
+    out = {}
+    for i, attrs in enumerate(_XF.findall(xml, start, end) if 0 <= start < end else []):
+        fid = (_attr(attrs, b"numFmtId") or b"").strip()
+        code = custom.get(fid) or _BUILTIN_SHOWN.get(fid)
+        if code and shown_number(1, code) is not None:
+            out[i] = code
+    return out
+
+
+_PLACEHOLDERS = "0#?,."
+
+
+def shown_number(value, code: str):
+    """``value`` as a cell formatted with ``code`` shows it, for the formats that show more
+    than the number: a percent sign or literal text (``0%``, ``0.00%``, ``"≤"0"元/人"``,
+    ``#,##0"个"``); None for any other format or anything this subset does not cover
+    (colours and conditions in brackets, padding, exponents, dates, text sections)."""
+    sections = _split(code)
+    if sections is None or not 1 <= len(sections) <= 4:
+        return None
+    sign = ""
+    if value < 0 and len(sections) > 1:
+        section, value = sections[1], -value  # the negative section shows no minus sign
+    elif value == 0 and len(sections) > 2:
+        section = sections[2]
+    else:
+        section = sections[0]
+        if value < 0:
+            sign, value = "-", -value
+    tokens = _tokens(section)
+    if tokens is None:
+        return None
+    numbers = [t for kind, t in tokens if kind == "number"]
+    percent = sum(t.count("%") for kind, t in tokens if kind == "literal" and t == "%")
+    literal = "".join(t for kind, t in tokens if kind == "literal").strip()
+    if not literal or len(numbers) > 1:
+        return None
+    if not numbers:
+        return literal  # a section of text alone, such as "无" for zero
+    try:
+        number = _render(Decimal(repr(value)).scaleb(2 * percent), numbers[0])
+    except (InvalidOperation, ValueError):
+        return None
+    if number is None:
+        return None
+    return sign + "".join(number if kind == "number" else t for kind, t in tokens)
+
+
+def _split(code: str):
+    """The sections of a format (``;`` outside quotes)."""
+    sections, current, quoted, escaped = [], [], False, False
+    for ch in code:
+        if escaped:
+            escaped = False
+        elif ch == "\\" and not quoted:
+            escaped = True
+        elif ch == '"':
+            quoted = not quoted
+        elif ch == ";" and not quoted:
+            sections.append("".join(current))
+            current = []
+            continue
+        current.append(ch)
+    if quoted or escaped:
+        return None
+    sections.append("".join(current))
+    return sections
+
+
+def _tokens(section: str):
+    """("number", "#,##0.00") and ("literal", text) pieces, in order; None when the
+    section holds something this subset does not show."""
+    out: list[tuple[str, str]] = []
+    i = 0
+    while i < len(section):
+        ch = section[i]
+        if ch == '"':
+            end = section.index('"', i + 1)
+            out.append(("literal", section[i + 1:end]))
+            i = end + 1
+            continue
+        if ch == "\\":
+            out.append(("literal", section[i + 1]))
+            i += 2
+            continue
+        if ch in _PLACEHOLDERS:
+            j = i
+            while j < len(section) and section[j] in _PLACEHOLDERS:
+                j += 1
+            out.append(("number", section[i:j]))
+            i = j
+            continue
+        if ch in "[]_*@" or ch.isascii() and ch.isalpha():
+            return None  # colours, conditions, padding, fill, text, dates, exponents
+        out.append(("literal", ch))
+        i += 1
+    return out
+
+
+def _render(value: Decimal, pattern: str):
+    """``value`` (not negative) with the digits of ``pattern`` (``0``, ``0.00``, ``#,##0``,
+    ``0.0#``)."""
+    whole, _, decimals = pattern.partition(".")
+    if "." in decimals or "," in decimals or whole.endswith(","):
+        return None  # a second point, or a trailing comma (scales by 1000)
+    shown = len(decimals)
+    value = value.quantize(Decimal(1).scaleb(-shown), rounding=ROUND_HALF_UP)
+    text = f"{value:{',' if ',' in whole else ''}.{shown}f}"
+    fixed = decimals.count("0")
+    if shown > fixed:  # optional decimals (# or ?): trailing zeros beyond the fixed ones go
+        head, _, tail = text.partition(".")
+        tail = tail[:fixed] + tail[fixed:].rstrip("0")
+        text = head + ("." + tail if tail else "")
+    if whole.count("0") == 0 and text.startswith("0"):
+        text = text[1:]  # "#.00" shows .5 as ".50", and 0 as nothing
+    return text
 
 
 # --- workbook ----------------------------------------------------------------------------

@@ -20,10 +20,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from perfxl.adapters.sheet_xml import FIRST_ELEMENT, Unsupported, text, unescape, workbook_grids
+from perfxl.adapters.sheet_xml import (FIRST_ELEMENT, Unsupported, shown_formats, shown_number, text,
+                                       unescape, workbook_grids)
 from perfxl.core.findings import FormReadError
 from perfxl.core.grid import Grid, MergedRange, a1, col_number
-from perfxl.core.model import Form
+from perfxl.core.model import Form, Indicator, Standard
 from perfxl.core.parsing import detect, parse_grid
 from perfxl.core.values import EXCEL_ERRORS
 
@@ -95,7 +96,85 @@ def read_form(path: str | os.PathLike[str], *, engine: str = "auto", parts: Part
     form.file = name
     if formulas.get(best.sheet):
         form = _read_formulas(form, best, layout, sheets[best.sheet], formulas[best.sheet])
+    _show_numbers(form, best.sheet, sheets.get(best.sheet, b""), parts.get("xl/styles.xml"))
     return form
+
+
+def _show_numbers(form: Form, sheet: str, xml: bytes, styles: bytes | None) -> None:
+    """An indicator value typed as a number reads as its cell shows it: 95% (0.95 in a
+    cell formatted 0%), ≤5元/人 (5 formatted "≤"0"元/人"). Amounts stay numbers.
+
+    A number read into a text field reads as its digits ("0.95"), so only values made of
+    digits are looked at (a form has a hundred values or more, hardly any a number), and
+    their cells' styles are found in one pass over the sheet, in document order."""
+    formats = shown_formats(styles)
+    if not formats:
+        return
+    digit, numeric, found = _DIGIT, _NUMERIC.fullmatch, []
+    for i, indicator in enumerate(form.indicators):
+        # the first character is enough to pass over nearly every value: ≥95%, 达到…
+        value = indicator.annual_value
+        if value and value[0] in digit and numeric(value):
+            found.append((i, indicator, "annual_value"))
+        value = indicator.period_value
+        if value and value[0] in digit and numeric(value):
+            found.append((i, indicator, "period_value"))
+        group = indicator.standard
+        if group is not None:
+            if (value := group.plan_value) and value[0] in digit and numeric(value):
+                found.append((i, group, "plan_value"))
+            if (value := group.value) and value[0] in digit and numeric(value):
+                found.append((i, group, "value"))
+        group = indicator.history
+        if group is not None:
+            if (value := group.avg3) and value[0] in digit and numeric(value):
+                found.append((i, group, "avg3"))
+            if (value := group.last_year) and value[0] in digit and numeric(value):
+                found.append((i, group, "last_year"))
+    if not found:
+        return
+    sources, cells = form.sources, []
+    for i, obj, attr in found:
+        group = "" if obj.__class__ is Indicator else (
+            "standard." if obj.__class__ is Standard else "history.")
+        path = f"indicators[{i}].{group}{attr}"
+        src = sources.get(path)
+        if src is not None and src.raw.__class__ in (int, float) and src.sheet == sheet:
+            cells.append((_position(src.cell), src, path, obj, attr))
+    at = 0
+    for _, src, path, obj, attr in sorted(cells, key=lambda c: c[0]):
+        style, at = _style_at(xml, src.cell, at)
+        shown = shown_number(src.raw, formats[style]) if style in formats else None
+        if shown is not None:
+            setattr(obj, attr, shown)
+            sources[path] = replace(src, raw=shown)
+
+
+# A number read into a text field (its digits: "0.95", "1e-05"), and how one can start.
+_NUMERIC = re.compile(r"-?[0-9.]+(?:e[-+]?[0-9]+)?")
+_DIGIT = frozenset("-.0123456789")
+
+
+def _style_at(xml: bytes, ref: str, start: int) -> tuple[int | None, int]:
+    """The style index (``s``) of cell ``ref``, searched from ``start`` (cells come in
+    document order), and where the search may go on from."""
+    address = b' r="' + ref.encode() + b'"'
+    at = xml.find(address, start)
+    if at < 0:
+        at = xml.find(address)  # a sheet whose cells are out of order
+        if at < 0:
+            return None, start
+    tag = xml[xml.rfind(b"<", 0, at):xml.find(b">", at)]
+    style = _STYLE.search(tag) if tag.startswith(b"<c ") else None
+    return (int(style.group(1)) if style else None), at
+
+
+_STYLE = re.compile(rb'\ss="([0-9]+)"')
+
+
+def _position(cell: str) -> tuple[int, int]:
+    letters = cell.rstrip("0123456789")
+    return int(cell[len(letters):] or 0), col_number(letters)
 
 
 def _year(form: Form) -> int:
