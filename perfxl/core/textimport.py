@@ -33,6 +33,7 @@ _SPACE_RUN = re.compile(r"[ \u3000]{2,}")
 _AMOUNT_LABELS = tuple(k for ks in L.BUDGET_FIELDS.values() for k in ks) + L.SD_TOTAL
 _LABEL_AMOUNT = re.compile(r"^(?P<label>\D+?)\s*(?P<amount>-?\d[\d,]*(?:\.\d+)?\s*(?:万元|元)?)$")
 _AMOUNT_PATHS = ("budget.", "staff_count", "sub_units")
+_COUNT_LABELS = {"staff_count": "财政供养人数", "sub_units": "下属二级单位数"}
 
 
 @dataclass
@@ -191,12 +192,25 @@ def import_text(text: str, layout: str = "auto", name: str = "") -> ImportResult
         if path.startswith(_AMOUNT_PATHS) or path.endswith(".amount"):
             if not is_blank(src.raw) and parse_amount(src.raw).value is None:
                 line = int(re.sub(r"^[A-Z]+", "", src.cell))
-                unplaced.append((line, str(src.raw), f"“{path}”的金额无法识别"))
+                unplaced.append((line, str(src.raw), f"{_field_label(form, path)}无法识别"))
     total_note = _declared_total_not_kept(form)
     if total_note:
         unplaced.append(total_note)
     unplaced.sort(key=lambda u: u[0])
     return ImportResult(form, unplaced, summarize(form, unplaced))
+
+
+def _field_label(form: Form, path: str) -> str:
+    """What a number cell is, as the form names it (the user never sees field paths)."""
+    from perfxl.core.rules.arithmetic import BUDGET_LABELS
+
+    if path.startswith("budget."):
+        return f"“{BUDGET_LABELS.get(path[len('budget.'):], path)}”的金额"
+    if path in _COUNT_LABELS:
+        return f"“{_COUNT_LABELS[path]}”"
+    m = re.match(r"tasks\[(\d+)\]\.amount$", path)
+    name = form.tasks[int(m.group(1))].name if m and int(m.group(1)) < len(form.tasks) else ""
+    return f"任务“{name}”的拟投入资金" if name else "重点工作任务的拟投入资金"
 
 
 def _declared_total_not_kept(form: Form) -> tuple[int, str, str] | None:
