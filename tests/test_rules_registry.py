@@ -78,6 +78,14 @@ def test_config_from_dict_kebab_snake_extend_and_severity():
     assert nested.framework == "2021"
 
 
+def test_rules_may_be_named_by_their_english_identifier():
+    cfg = RuleConfig.from_dict({"ignore": ["vague-target", "PX6"], "severity": {"operator-missing": "错误"}})
+    assert cfg.ignore == ("PX502", "PX6") and cfg.severity == {"PX401": "error"}
+    assert RuleConfig().with_selection(select=["level2-unknown，PX1"]).select == ("PX302", "PX1")
+    with pytest.raises(ConfigError, match="规则“level2-unkown”无效：应为 PX 开头的代码"):
+        RuleConfig.from_dict({"ignore": ["level2-unkown"]})
+
+
 @pytest.mark.parametrize("data", [
     {"framework": "2019"}, {"unknown-key": 1}, {"amount-tolerance": -1},
     {"amount-tolerance": "0.01"}, {"select": ["E501"]}, {"severity": {"PX401": "fatal"}},

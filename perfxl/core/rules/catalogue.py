@@ -27,7 +27,8 @@ PX401 = "error"
 ```
 
 命令行中也可用 `--select PX1,PX2`、`--ignore PX5` 临时选择；`perfxl rules PX302` 查看某条规则的说明。
-“英文标识”是规则固定不变的英文名，也可用来查看说明，如 `perfxl rules level2-unknown`。
+“英文标识”是规则固定不变的英文名，在 `perfxl.toml`、`--select`/`--ignore` 和 `perfxl rules` 中
+都可以代替代码，如 `ignore = ["vague-target"]`、`perfxl rules level2-unknown`。
 """
 
 

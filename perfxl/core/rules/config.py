@@ -167,17 +167,27 @@ def _codes(values: list[str]) -> list[str]:
     out = []
     for item in values:
         for code in str(item).replace("，", ",").split(","):
-            code = code.strip().upper()
-            if not code:
-                continue
-            if code == "ALL":
-                code = "PX"
-            if not code.startswith("PX"):
-                raise ConfigError(f"规则代码“{code}”无效，应以 PX 开头，如 PX101 或 PX4")
-            if not any(known.startswith(code) for known in _rule_codes()):
-                raise ConfigError(f"没有代码为“{code}”或以它开头的规则（可用 perfxl rules 查看全部规则）")
-            out.append(code)
+            if code.strip():
+                out.append(_code(code))
     return out
+
+
+def _code(text: str) -> str:
+    """A code or code prefix (PX101, PX4, all) or a rule's English name (level2-unknown)."""
+    code = text.strip().upper()
+    if code == "ALL":
+        return "PX"
+    if code.startswith("PX"):
+        if not any(known.startswith(code) for known in _rule_codes()):
+            raise ConfigError(f"没有代码为“{code}”或以它开头的规则（可用 perfxl rules 查看全部规则）")
+        return code
+    from perfxl.core.rules.registry import get_rule  # not at import: the rule modules import this one
+
+    rule = get_rule(text)
+    if rule is None:
+        raise ConfigError(f"规则“{text.strip()}”无效：应为 PX 开头的代码（如 PX101 或 PX4）"
+                          "或规则的英文标识（如 level2-unknown，见 perfxl rules）")
+    return rule.code
 
 
 def _rule_codes() -> list[str]:
@@ -196,7 +206,8 @@ def _severities(value: Any) -> dict[str, str]:
         sev = labels.get(str(sev), str(sev).lower())
         if sev not in SEVERITIES:
             raise ConfigError(f"规则 {code} 的级别“{sev}”无效，可选：error、warning、info")
-        code = str(code).strip().upper()
+        code = str(code).strip()
+        code = code.upper() if code.upper().startswith("PX") else _code(code)  # or an English name
         if code not in _rule_codes():
             # A prefix would match nothing here either: levels are looked up per rule.
             raise ConfigError(f"[severity] 中的规则代码“{code}”不存在，级别须按单条规则设置，如 PX401"
