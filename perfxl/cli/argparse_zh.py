@@ -22,6 +22,7 @@ MESSAGES = {
     "options": "选项",
     "optional arguments": "选项",
     "%(heading)s:": "%(heading)s：",
+    " (default: %(default)s)": "（默认：%(default)s）",
     "show this help message and exit": "显示本帮助并退出",
     "show program's version number and exit": "显示版本号并退出",
     "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
