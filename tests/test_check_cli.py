@@ -166,3 +166,15 @@ def test_an_unknown_code_in_the_severity_table_is_an_error(capsys, tmp_path, cle
     code, out, err = run(capsys, "check", str(clean_book))
     assert code == 2 and not out
     assert "perfxl.toml" in err and "“PX4O1”不存在" in err
+
+
+def test_a_finding_without_a_cell_is_placed_by_its_sheet_alone():
+    from perfxl.core.findings import Finding, format_findings
+
+    with_cell = Finding("a.xlsx", "绩效目标申报表", "C6", "PX203", "error", "未填写项目支出")
+    no_cell = Finding("a.xlsx", "绩效目标申报表", "", "PX203", "error", "未填写项目支出（表中没有找到“项目支出”一栏）")
+    nowhere = Finding("a.xlsx", "", "", "PX001", "error", "无法读取")
+    assert [f.where for f in (with_cell, no_cell, nowhere)] == ["绩效目标申报表!C6", "绩效目标申报表", "-"]
+    lines = format_findings([no_cell]).splitlines()
+    assert lines[0] == "a.xlsx:绩效目标申报表: PX203 [错误] 未填写项目支出（表中没有找到“项目支出”一栏）"
+    assert "where" not in no_cell.to_dict()  # not a field: JSON/CSV output keeps its columns

@@ -23,14 +23,18 @@ class Finding:
     def to_dict(self) -> dict[str, str]:
         return asdict(self)
 
+    @property
+    def where(self) -> str:
+        """``sheet!cell``; the sheet alone for a finding about a label the sheet lacks."""
+        return f"{self.sheet}!{self.cell}" if self.cell else (self.sheet or "-")
+
 
 def format_findings(findings: list[Finding]) -> str:
     """The plain-text listing (``perfxl check``, the demo): one line per finding, then a count."""
     lines = []
     for f in findings:
-        where = f"{f.sheet}!{f.cell}" if f.cell else (f.sheet or "-")
         label = SEVERITY_LABELS.get(f.severity, f.severity)
-        lines.append(f"{f.file}:{where}: {f.rule} [{label}] {f.message}")
+        lines.append(f"{f.file}:{f.where}: {f.rule} [{label}] {f.message}")
     counts = {s: sum(f.severity == s for f in findings) for s in SEVERITIES}
     files = len({f.file for f in findings})
     if findings:

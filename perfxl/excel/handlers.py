@@ -353,7 +353,7 @@ def distribute(book: Book) -> str:
                                   smtp=smtp, sender=sender, deadline=deadline, templates_dir=mail.templates,
                                   instructions=instructions, progress=book.status)
     except (DistributionError, ComposeError) as exc:
-        problems = [f"{SEVERITY_LABELS.get(f.severity, f.severity)}：{f.sheet}!{f.cell}：{f.message}"
+        problems = [f"{SEVERITY_LABELS.get(f.severity, f.severity)}：{f.where}：{f.message}"
                     for f in getattr(exc, "findings", [])]
         return "\n".join([str(exc), *problems[:20]])
     summary = result.campaign.summary_lines() if result.campaign else []
