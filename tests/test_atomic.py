@@ -65,3 +65,26 @@ def test_the_umask_is_read_without_changing_it():
         assert os.umask(0o077) == 0o077
     finally:
         os.umask(before)
+
+
+@posix_only
+def test_a_read_only_file_is_replaced_and_stays_read_only(tmp_path):
+    target = tmp_path / "汇总.xlsx"
+    target.write_bytes(b"old")
+    os.chmod(target, 0o444)
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(b"new")
+    assert target.read_bytes() == b"new"
+    assert _mode(target) == 0o444
+    assert [p.name for p in tmp_path.iterdir()] == ["汇总.xlsx"]
+
+
+def test_the_mode_is_set_after_the_data_is_synced(tmp_path, monkeypatch):
+    # A read-only mode set first would make the fsync's open fail for anyone but root.
+    calls = []
+    real_fsync, real_chmod = os.fsync, os.chmod
+    monkeypatch.setattr(os, "fsync", lambda fd: (calls.append("fsync"), real_fsync(fd))[1])
+    monkeypatch.setattr(os, "chmod", lambda p, m: (calls.append("chmod"), real_chmod(p, m))[1])
+    with atomic_path(tmp_path / "a.xlsx") as tmp:
+        tmp.write_bytes(b"x")
+    assert calls == ["fsync", "chmod"]

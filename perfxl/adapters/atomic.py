@@ -23,15 +23,18 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
-        # mkstemp makes the file readable by its owner only; the output should have the
-        # permissions of the file it replaces, or of any new file, so that a summary saved
-        # to a shared folder stays readable by colleagues.
-        os.chmod(tmp_path, _mode_for(target))
         with open(tmp_path, "rb+") as fh:
             os.fsync(fh.fileno())
+        # mkstemp makes the file readable by its owner only; the output should have the
+        # permissions of the file it replaces, or of any new file, so that a summary saved
+        # to a shared folder stays readable by colleagues. After the fsync: the mode may
+        # be read-only.
+        os.chmod(tmp_path, _mode_for(target))
         os.replace(tmp_path, target)
     finally:
         if tmp_path.exists():
+            with contextlib.suppress(OSError):
+                os.chmod(tmp_path, stat.S_IWRITE | stat.S_IREAD)  # Windows won't unlink read-only files
             tmp_path.unlink()
 
 
