@@ -162,6 +162,15 @@ def test_bad_values_name_the_file_and_the_key(tmp_path, text, key, words):
     assert words in message
 
 
+@pytest.mark.parametrize("value", ["-1", "两次", "1.5"])
+def test_retries_on_the_command_line_is_checked_like_the_file_setting(value, capsys):
+    with pytest.raises(SystemExit) as exc:
+        build_parser().parse_args(["remind", "w", "--retries", value])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and "重试次数应为不小于 0 的整数" in err and f"“{value}”" in err
+    assert build_parser().parse_args(["remind", "w", "--retries", "0"]).retries == 0
+
+
 def test_relative_paths_are_taken_from_the_folder_of_the_file(tmp_path, monkeypatch):
     folder = tmp_path / "财政局"
     elsewhere = tmp_path / "别处"

@@ -39,7 +39,7 @@ def add_smtp(p) -> None:
                    help="登录用户名（也可用环境变量 PERFXL_SMTP_USER；密码只从环境变量 PERFXL_SMTP_PASSWORD 或系统钥匙串读取）")
     g.add_argument("--smtp-cafile", metavar="文件", help="邮件服务器证书的 CA 文件（单位自建服务器时使用）")
     g.add_argument("--rate", type=_rate, metavar="N/min", help="发送速度上限，例如 20/min（默认每分钟 30 封）")
-    g.add_argument("--retries", type=int, metavar="次数", help="临时失败时的重试次数（默认 3）")
+    g.add_argument("--retries", type=_retries, metavar="次数", help="临时失败时的重试次数（默认 3）")
     g.add_argument("--sender", metavar="邮箱", help="发件人地址（默认取 SMTP 用户名）")
     g.add_argument("--sender-name", metavar="名称", help="发件单位名称，显示在发件人和落款")
     g.add_argument("--sender-contact", metavar="联系方式", help="联系电话或联系人，写入正文")
@@ -58,6 +58,18 @@ def _rate(text: str) -> float:
         return parse_rate(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _retries(text: str) -> int:
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:  # as perfxl.toml's retries
+        raise argparse.ArgumentTypeError(f"重试次数应为不小于 0 的整数，不能是“{text}”")
+    return value
 
 
 def apply_config(args, rules: bool = False) -> None:
