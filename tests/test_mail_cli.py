@@ -112,7 +112,7 @@ def test_a_rerun_keeps_the_saved_deadline_and_sender_unless_new_ones_are_given(t
     assert main(["distribute", str(later), "--year", "2026", "-o", str(out), "--config", str(cfg),
                  "--deadline", "2026年4月10日"]) == 0
     text = capsys.readouterr().out
-    assert "沿用上次分发时的设置：联系方式 0752-2800000（" in text
+    assert "沿用上次分发时的设置：发件人 jxk@czj.example.gov.cn、联系方式 0752-2800000（" in text
     saved = json.loads((out / "分发清单.json").read_text("utf-8"))
     assert saved["deadline"] == "2026年4月10日" and saved["sender"]["name"] == "市财政局预算绩效管理科"
     # another year in the same folder starts afresh
@@ -120,3 +120,35 @@ def test_a_rerun_keeps_the_saved_deadline_and_sender_unless_new_ones_are_given(t
     assert "沿用" not in capsys.readouterr().out
     saved = json.loads((out / "分发清单.json").read_text("utf-8"))
     assert saved["deadline"] == "" and saved["sender"] is None
+
+
+def test_a_rerun_keeps_the_saved_sender_address_when_another_login_user_is_set(tmp_path, capsys, monkeypatch):
+    import json
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PERFXL_SMTP_USER", raising=False)
+    roster = roster_file(tmp_path / "名单.xlsx")
+    out = tmp_path / "2026分发"
+    common = ["distribute", str(roster), "--year", "2026", "-o", str(out), "--dry-run"]
+    assert main([*common, "--sender", "jxk@czj.example.gov.cn"]) == 0
+    capsys.readouterr()
+    monkeypatch.setenv("PERFXL_SMTP_USER", "zhang@czj.example.gov.cn")
+    for p in (out / "邮件" / "分发").glob("*.eml"):
+        p.unlink()
+    assert main(common) == 0
+    assert "沿用上次分发时的设置：发件人 jxk@czj.example.gov.cn" in capsys.readouterr().out
+    emls = list((out / "邮件" / "分发").glob("*.eml"))
+    assert emls
+    for p in emls:
+        msg = message_from_bytes(p.read_bytes(), policy=policy.default)
+        assert msg["From"].addresses[0].addr_spec == "jxk@czj.example.gov.cn"
+    saved = json.loads((out / "分发清单.json").read_text("utf-8"))
+    assert saved["sender"]["address"] == "jxk@czj.example.gov.cn"
+    # a name given alone still goes with the saved address, not the login user
+    assert main([*common, "--sender-name", "市财政局绩效科"]) == 0
+    assert "发件人 jxk@czj.example.gov.cn" in capsys.readouterr().out
+    saved = json.loads((out / "分发清单.json").read_text("utf-8"))
+    assert saved["sender"] == {"address": "jxk@czj.example.gov.cn", "name": "市财政局绩效科", "contact": ""}
+    # --sender still changes it
+    assert main([*common, "--sender", "new@czj.example.gov.cn"]) == 0
+    assert json.loads((out / "分发清单.json").read_text("utf-8"))["sender"]["address"] == "new@czj.example.gov.cn"

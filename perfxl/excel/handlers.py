@@ -321,8 +321,11 @@ def distribute(book: Book) -> str:
         # password in PERFXL_SMTP_PASSWORD belongs to PERFXL_SMTP_USER.
         user = book.params.get("smtp_user") or (None if os.environ.get("PERFXL_SMTP_USER") else mail.user)
         login = user or os.environ.get("PERFXL_SMTP_USER", "")
+        # The address an earlier run of this year saved comes before the login: the
+        # departments already know it.
         address = _mail_answer(book, "sender", mail.sender, "发件人邮箱地址：",
-                               login if "@" in login else "").strip()
+                               saved_settings(outdir, int(year_text))[1]
+                               or (login if "@" in login else "")).strip()
         try:
             if mode == "send":
                 host = _mail_answer(book, "smtp_host", mail.host,

@@ -40,7 +40,7 @@ def add_smtp(p) -> None:
     g.add_argument("--smtp-cafile", metavar="文件", help="邮件服务器证书的 CA 文件（单位自建服务器时使用）")
     g.add_argument("--rate", type=_rate, metavar="N/min", help="发送速度上限，例如 20/min（默认每分钟 30 封）")
     g.add_argument("--retries", type=_retries, metavar="次数", help="临时失败时的重试次数（默认 3）")
-    g.add_argument("--sender", metavar="邮箱", help="发件人地址（默认取 SMTP 用户名）")
+    g.add_argument("--sender", metavar="邮箱", help="发件人地址（默认沿用分发文件夹中保存的发件人，没有时取 SMTP 用户名）")
     g.add_argument("--sender-name", metavar="名称", help="发件单位名称，显示在发件人和落款")
     g.add_argument("--sender-contact", metavar="联系方式", help="联系电话或联系人，写入正文")
     g.add_argument("--templates", metavar="文件夹", help="自定义邮件模板文件夹（同名 .j2 文件覆盖默认模板）")
@@ -115,17 +115,21 @@ def smtp_settings(args):
 
 
 def sender(args, smtp, saved_address: str = ""):
-    """``saved_address``: the distribution folder's sender, so a name or contact given
-    without an address still reaches the mail instead of being dropped."""
+    """The sender given (``--sender`` or perfxl.toml), else the distribution folder's
+    saved one (``saved_address``), else the login user: a rerun keeps the address the
+    departments already know even when the login differs. None leaves the whole saved
+    sender (address, name, contact) to the use case, which lists what it kept."""
     from perfxl.adapters.mail.compose import ComposeError, Sender
 
     address = args.sender
+    if not address and saved_address:
+        if not (args.sender_name or args.sender_contact):
+            return None
+        address = saved_address
     if not address and smtp is not None and smtp.credentials and "@" in smtp.credentials.user:
         address = smtp.credentials.user
     if not address:
         address = os.environ.get("PERFXL_SMTP_USER", "") if "@" in os.environ.get("PERFXL_SMTP_USER", "") else ""
-    if not address and (args.sender_name or args.sender_contact):
-        address = saved_address
     if not address:
         return None
     try:

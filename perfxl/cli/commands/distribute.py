@@ -28,7 +28,8 @@ def run(args) -> int:
 
     _mailargs.apply_config(args)
     smtp = _mailargs.smtp_settings(args)
-    sender = _mailargs.sender(args, smtp, saved_settings(args.output, args.year)[1])
+    saved_address = saved_settings(args.output, args.year)[1]
+    sender = _mailargs.sender(args, smtp, saved_address)
     try:
         result = distribute(args.roster, args.year, args.output, send=args.send, dry_run=args.dry_run,
                             history=args.history, history_dir=args.history_dir, deadline=args.deadline,
@@ -41,9 +42,13 @@ def run(args) -> int:
     except ComposeError as exc:
         raise UserError(str(exc)) from None
     _mailargs.print_findings(result.findings)
+    if sender is not None and not args.sender and sender.address == saved_address:
+        # only a name or contact was given: the address came from the folder all the same
+        at = 1 if result.kept_settings[:1] and result.kept_settings[0].startswith("截止时间") else 0
+        result.kept_settings.insert(at, f"发件人 {sender.address}")
     if result.kept_settings:
         print(f"沿用上次分发时的设置：{'、'.join(result.kept_settings)}"
-              "（要修改时加 --deadline、--sender-name 或 --sender-contact）。")
+              "（要修改时加 --deadline、--sender、--sender-name 或 --sender-contact）。")
     print(f"共 {len(result.forms)} 个部门的申报表保存在 {result.outdir}。", end="")
     if result.with_history:
         print(f"其中 {len(result.with_history)} 个预填了上年数据。", end="")
