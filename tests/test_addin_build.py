@@ -328,7 +328,8 @@ def test_status_on_an_old_or_damaged_add_in(windows, capsys, tmp_path):
     (bad / "perfxl.xlam").write_bytes(b"not a zip")
     assert cli_main(["addin", "status", "--folder", str(bad)]) == 1
     out = capsys.readouterr().out
-    assert "无法读取" in out and f'perfxl addin install --folder "{bad}"' in out
+    assert "无法读取：文件损坏或不是 Excel 加载项" in out and f'perfxl addin install --folder "{bad}"' in out
+    assert "zip" not in out  # no English exception text
 
 
 def test_path_hint_only_when_the_scripts_folder_is_not_on_path(tmp_path):

@@ -273,6 +273,31 @@ def test_collect_without_distribute_remembers_its_roster(tmp_path, seed, capsys)
     assert "记住" not in out and "新收到 0 个表格，1 个与已收到的相同" in out
     assert main(["remind", str(work), "--sender", "jxk@czj.example.cn"]) == 2
     assert "不是用 perfxl distribute 分发的" in capsys.readouterr().err
-    (work / "分发清单.json").write_text("{broken", "utf-8")
+    (work / "分发清单.json").write_text('{"year": 2025,\n broken', "utf-8")
     assert main(["collect", str(work), "--from", str(inbox)]) == 2
-    assert "分发清单.json 已损坏" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "分发清单.json 已损坏，无法读取（第 2 行第 2 列不是有效的 JSON）" in err and "Expecting" not in err
+
+
+@pytest.mark.parametrize("manifest, why", [
+    ({"year": 2025}, "缺少部门名单"),
+    ({"year": "2025", "departments": []}, "“year”应为整数年度"),
+    ({"year": 2025, "departments": [{"name": "惠州市司法局"}]}, "部门名单第 1 项不完整"),
+    ({"year": 2025, "departments": ["惠州市司法局"]}, "部门名单第 1 项不完整"),
+    ({"year": 2025, "departments": [], "sender": "jxk@czj.example.cn"}, "“sender”应为含 address 的发件人信息"),
+    ({"year": 2025, "departments": [], "forms": ["a.xlsx"]}, "“forms”"),
+])
+def test_a_hand_edited_manifest_is_reported_as_damaged(tmp_path, capsys, manifest, why):
+    import json
+
+    work, inbox = tmp_path / "w", tmp_path / "in"
+    work.mkdir()
+    inbox.mkdir()
+    (work / "分发清单.json").write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
+    for argv in (["collect", str(work), "--from", str(inbox)], ["remind", str(work), "--dry-run"]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert f"分发清单.json 已损坏，无法读取（{why}" in err and "内部错误" not in err
+    # distribute starts afresh over it, with a warning
+    assert main(["distribute", str(make_roster(tmp_path / "名单.xlsx")), "--year", "2026", "-o", str(work)]) == 0
+    assert "分发清单已损坏" in capsys.readouterr().err

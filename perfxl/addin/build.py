@@ -204,8 +204,12 @@ def read_addin(path: Path) -> AddinInfo:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
             custom = zf.read("docProps/custom.xml") if "docProps/custom.xml" in names else None
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise ValueError(f"无法读取（文件损坏或不是 Excel 加载项）：{exc}") from None
+    except zipfile.BadZipFile:
+        raise ValueError("无法读取：文件损坏或不是 Excel 加载项") from None
+    except PermissionError:
+        raise ValueError("无法读取：没有读取权限，或文件正被其他程序独占") from None
+    except OSError:
+        raise ValueError("无法读取：文件不存在或无法打开") from None
     version = None
     if custom is not None:
         try:

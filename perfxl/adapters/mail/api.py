@@ -180,11 +180,47 @@ def load_manifest(workdir: str | os.PathLike[str], required: bool = True) -> dic
         raise DistributionError(f"{workdir} 不是分发文件夹（没有 {MANIFEST}）：请先运行 perfxl distribute")
     try:
         data = json.loads(p.read_text("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DistributionError(f"{p} 已损坏，无法读取（{exc}）：请从备份恢复，或重新运行 perfxl distribute") from None
-    if not isinstance(data, dict):
-        raise DistributionError(f"{p} 已损坏，无法读取：内容不是分发清单")
+        why = _manifest_problem(data)
+    except UnicodeDecodeError:
+        why = "不是 UTF-8 编码的文本"
+    except json.JSONDecodeError as exc:
+        why = f"第 {exc.lineno} 行第 {exc.colno} 列不是有效的 JSON"
+    if why:
+        raise DistributionError(f"{p} 已损坏，无法读取（{why}）：请从备份恢复，或重新运行 perfxl distribute")
     return data
+
+
+def _manifest_problem(data) -> str:
+    """What makes ``data`` no manifest perfxl can use ("" when nothing): a hand-edited or
+    half-written file must be reported, not fail later on a missing key."""
+    def text(value) -> bool:
+        return isinstance(value, str)
+
+    def texts(value) -> bool:
+        return isinstance(value, list) and all(map(text, value))
+
+    if not isinstance(data, dict):
+        return "内容不是分发清单"
+    if "year" in data and (isinstance(data["year"], bool) or not isinstance(data["year"], int)):
+        return "“year”应为整数年度"
+    if not text(data.get("deadline", "")):
+        return "“deadline”应为文字"
+    departments = data.get("departments")
+    if not isinstance(departments, list):
+        return "缺少部门名单（“departments”）"
+    for i, d in enumerate(departments, 1):
+        if not (isinstance(d, dict) and text(d.get("name")) and text(d.get("layout")) and texts(d.get("emails"))
+                and text(d.get("code", "")) and text(d.get("contact", "")) and texts(d.get("cc", []))
+                and isinstance(d.get("row", 0), int)):
+            return f"部门名单第 {i} 项不完整（应有 name、layout、emails）"
+    sender = data.get("sender")
+    if sender is not None and not (isinstance(sender, dict) and text(sender.get("address"))
+                                   and text(sender.get("name", "")) and text(sender.get("contact", ""))):
+        return "“sender”应为含 address 的发件人信息"
+    forms = data.get("forms", {})
+    if not (isinstance(forms, dict) and all(text(k) and text(v) for k, v in forms.items())):
+        return "“forms”应为部门名称到申报表文件的对应"
+    return ""
 
 
 def _variables(dept: Department, year: int, deadline: str, sender: Sender | None,
