@@ -2,6 +2,9 @@
 right department's form; reruns never mail anyone twice."""
 
 import copy
+import json
+import os
+import shutil
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -391,6 +394,58 @@ def test_history_dir_takes_the_latest_year_before_the_new_one(tmp_path, capsys):
                  "--history-dir", str(hist)]) == 0
     out = capsys.readouterr()
     assert "其中 1 个预填了上年数据" in out.out and "2023-b.xlsx" in out.err
+
+
+def test_history_dir_of_a_distribution_takes_the_last_received_not_an_old_unmatched_copy(tmp_path):
+    """A return first stored as 未匹配 and matched after --roster keeps its copy in
+    回收/未匹配/, whose path sorts after the department's folder; the newer version wins."""
+    from perfxl.adapters.mail.api import collect
+
+    last = tmp_path / "2024分发"
+    first, second = tmp_path / "in1", tmp_path / "in2"
+    first.mkdir()
+    second.mkdir()
+    seed_variant(first, "司法局.xlsx", 2024, 1)
+    os.utime(first / "司法局.xlsx", (1_700_000_000, 1_700_000_000))
+    collect(last, from_dir=first, roster_path=roster_file(tmp_path / "临沂.xlsx", ROSTER[1:]), check=False)
+    full = roster_file(tmp_path / "名单.xlsx", ROSTER[:1])
+    collect(last, from_dir=last / "回收" / "未匹配", roster_path=full, check=False)
+    seed_variant(second, "司法局.xlsx", 2024, 3)
+    os.utime(second / "司法局.xlsx", (1_700_100_000, 1_700_100_000))
+    # a name that sorts first: received later all the same, it is the newer version
+    collect(last, from_dir=second, check=False)
+    stored = sorted((last / "回收" / "惠州市司法局").iterdir())
+    stored[1].rename(stored[1].with_name("0_" + stored[1].name))
+    records = (last / "回收" / "回收记录.jsonl").read_text("utf-8").replace(stored[1].name, "0_" + stored[1].name)
+    (last / "回收" / "回收记录.jsonl").write_text(records, "utf-8")
+    assert json.loads(records.splitlines()[-1])["file"].endswith("/0_" + stored[1].name)
+    res = distribute(full, 2025, tmp_path / "o", history_dir=last, writer=layout_writer)
+    assert len(read_form(res.forms["惠州市司法局"]).tasks) == 3
+    [note] = [f.message for f in res.findings if f.rule == "DS006"]
+    assert "有 2 份2024年的表格，按回收记录取最后收到的一份预填" in note and "0_" in note.split("未采用")[0]
+    assert "未匹配" not in note
+    # a plain folder has no receipt times: the path order, said as such
+    plain = tmp_path / "plain"
+    shutil.copytree(last / "回收" / "惠州市司法局", plain)
+    res = distribute(full, 2025, tmp_path / "o2", history_dir=plain, writer=layout_writer)
+    assert len(read_form(res.forms["惠州市司法局"]).tasks) == 1
+    [note] = [f.message for f in res.findings if f.rule == "DS006"]
+    assert "按文件路径取排在最后的一份（没有 perfxl 回收记录" in note and "最后收到" not in note
+
+
+def test_history_dir_names_the_files_it_cannot_read(tmp_path):
+    hist = tmp_path / "hist"
+    (hist / "子文件夹").mkdir(parents=True)
+    seed_variant(hist, "惠州.xlsx", 2024, 2)
+    (hist / "子文件夹" / "临沂.xls").write_bytes(b"\xd0\xcf\x11\xe0" + bytes(100))
+    (hist / "财政局.et").write_bytes(b"\xd0\xcf\x11\xe0" + bytes(100))
+    res = distribute(roster_file(tmp_path / "名单.xlsx"), 2025, tmp_path / "o", history_dir=hist,
+                     writer=layout_writer)
+    assert res.with_history == ["惠州市司法局"]
+    skipped = {Path(f.file).name: f for f in res.findings if f.rule == "DS001"}
+    assert set(skipped) == {"临沂.xls", "财政局.et"}
+    assert all(f.severity == "warning" and "上年申报表无法读取，已跳过" in f.message for f in skipped.values())
+    assert ".xls" in skipped["临沂.xls"].message
 
 
 def test_history_summary_with_duplicates_and_several_years_gives_one_file(tmp_path):

@@ -14,7 +14,7 @@ hand (a folder of last year's returns, a summary listing several files).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import fields
 
 from perfxl.core.findings import Finding
@@ -97,15 +97,17 @@ def prefilled(form: Form) -> bool:
     return bool(form.tasks or form.indicators)
 
 
-def choose_history(forms: Iterable[Form], year: int, origin: str) -> tuple[dict[str, Form], list[Finding]]:
+def choose_history(forms: Iterable[Form], year: int, origin: str,
+                   received: Mapping[str, str] | None = None) -> tuple[dict[str, Form], list[Finding]]:
     """One form per department (by ``name_key``) to pre-fill ``year``'s forms from.
 
     Per department: forms of ``year`` or later and forms nobody filled are not used; of the
-    rest, the latest year wins (a form without a year counts as older than any dated one);
-    among several of that year, the one whose ``file`` sorts last (perfxl collect names
-    every version it stores by the time it was received, so that is the newest).
-    ``origin`` (the folder or summary read) is the file the findings name.
+    rest, the latest year wins (a form without a year counts as older than any dated one).
+    Among several of that year: when ``received`` (``file`` → the UTC ISO time perfxl
+    collect recorded) knows every one of them, the last received; otherwise the one whose
+    ``file`` sorts last. ``origin`` (the folder or summary read) is the file the findings name.
     """
+    received = received or {}
     groups: dict[str, list[Form]] = defaultdict(list)
     too_new: list[Form] = []
     blank: list[Form] = []
@@ -122,14 +124,18 @@ def choose_history(forms: Iterable[Form], year: int, origin: str) -> tuple[dict[
     findings: list[Finding] = []
     for key, candidates in groups.items():
         candidates.sort(key=lambda f: (f.year if f.year is not None else -1, f.file))
-        best = chosen[key] = candidates[-1]
-        same_year = [f for f in candidates[:-1] if f.year == best.year]
-        if same_year:
+        latest = candidates[-1].year
+        tied = [f for f in candidates if f.year == latest]
+        by_time = len(tied) > 1 and all(f.file in received for f in tied)
+        if by_time:
+            tied.sort(key=lambda f: (received[f.file], f.file))
+        best = chosen[key] = tied[-1]
+        if len(tied) > 1:
+            how = ("按回收记录取最后收到的一份" if by_time else
+                   "按文件路径取排在最后的一份（没有 perfxl 回收记录的收到时间可比较）")
             findings.append(Finding(origin, "", "", "DS006", "info",
-                                    f"{best.department}有 {len(same_year) + 1} 份"
-                                    f"{_year(best)}的表格，按文件路径取排在最后的一份（perfxl 回收时"
-                                    f"按收到时间命名，即最后收到的一份）预填：{_name(best)}；"
-                                    f"未采用：{_names(same_year)}"))
+                                    f"{best.department}有 {len(tied)} 份{_year(best)}的表格，"
+                                    f"{how}预填：{_name(best)}；未采用：{_names(tied[:-1])}"))
     if too_new:
         findings.append(Finding(origin, "", "", "DS004", "warning",
                                 f"{len(too_new)} 份表格的年度不早于 {year} 年，未用于预填：{_names(too_new)}"))

@@ -20,8 +20,8 @@ from typing import Callable
 from perfxl.adapters.atomic import atomic_path
 from perfxl.adapters.history_notes import verify_and_annotate
 from perfxl.adapters.mail.campaign import CampaignResult, Job, run_campaign
-from perfxl.adapters.mail.collect import (CollectResult, Incoming, Store, check_file, from_folder,
-                                          imap_items)
+from perfxl.adapters.mail.collect import (UNMATCHED, CollectResult, Incoming, Store, check_file,
+                                          from_folder, imap_items)
 from perfxl.adapters.mail.compose import Sender, Templates
 from perfxl.adapters.mail.credentials import lookup
 from perfxl.adapters.mail.imap import ImapSettings, fetch_new
@@ -137,20 +137,31 @@ def load_roster(path: str | os.PathLike[str]) -> Roster:
     return roster
 
 
-def history_from_dir(folder: str | os.PathLike[str]) -> tuple[list[Form], list[Finding]]:
-    """Every readable form in ``folder`` (``file`` relative to it); ``choose_history``
-    picks one per department."""
+def history_from_dir(folder: str | os.PathLike[str]) -> tuple[list[Form], list[Finding], dict[str, str]]:
+    """Every form in ``folder`` (``file`` relative to it), found as ``consolidate`` finds
+    them, so an .xls or .et the department sent is named in a warning instead of passed
+    over; and for a distribution folder, ``file`` → the time ``collect`` recorded it was
+    received, for ``choose_history`` to take the last received. A distribution folder's
+    回收/未匹配 copies and status workbook are not read: a return matched later is stored
+    again under its department, and the old copy must not compete with newer versions."""
+    from perfxl.adapters.batch import discover
+
     folder = Path(folder)
     if not folder.is_dir():
         raise DistributionError(f"找不到上年申报表文件夹：{folder}")
+    store = Store(folder)
+    distribution = (folder / MANIFEST).exists() or store.records_path.exists()
+    received = {r.file: r.received_at for r in store.records()} if distribution else {}
+    ignored = {(folder / STATUS_FILE).resolve()}
+    unmatched_dir = (store.root / UNMATCHED).resolve()
     read_form = _reader()
     forms: list[Form] = []
     findings: list[Finding] = []
-    for path in sorted(folder.rglob("*")):
-        if path.suffix.lower() not in (".xlsx", ".xlsm") or path.name.startswith(("~$", ".")):
+    for source in discover([folder]):
+        path = Path(source.path)
+        resolved = path.resolve()
+        if distribution and (resolved in ignored or resolved.is_relative_to(unmatched_dir)):
             continue
-        if path.name == STATUS_FILE and (path.parent / MANIFEST).exists():
-            continue  # last year's distribution folder: its status workbook is no form
         try:
             form = read_form(path)
         except FormReadError as exc:
@@ -159,7 +170,7 @@ def history_from_dir(folder: str | os.PathLike[str]) -> tuple[list[Form], list[F
             continue
         form.file = path.relative_to(folder).as_posix()
         forms.append(form)
-    return forms, findings
+    return forms, findings, received
 
 
 def history_from_summary(path: str | os.PathLike[str]) -> tuple[list[Form], list[Finding]]:
@@ -304,12 +315,15 @@ def distribute(roster_path: str | os.PathLike[str], year: int, outdir: str | os.
     templates = Templates(templates_dir)  # fail on a bad template folder before writing anything
     result = DistributionResult(outdir, findings=findings + list(roster.findings), kept_settings=kept_settings)
     last: dict[str, Form] = {}
-    for source, loader in ((history, history_from_summary), (history_dir, history_from_dir)):
-        if source:
-            forms, problems = loader(source)
-            chosen, notes = choose_history(forms, year, str(source))
-            last.update(chosen)
-            result.findings += problems + notes
+    sources = []
+    if history:
+        sources.append((history, *history_from_summary(history), None))
+    if history_dir:
+        sources.append((history_dir, *history_from_dir(history_dir)))
+    for source, forms, problems, received in sources:
+        chosen, notes = choose_history(forms, year, str(source), received)
+        last.update(chosen)
+        result.findings += problems + notes
     campaign = f"distribute:{year}"
     log = SendLog(outdir / LOG_NAME)
     already = set(plan([d.key for d in roster.departments], log.records(), campaign).already_sent)
