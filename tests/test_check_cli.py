@@ -146,6 +146,39 @@ def test_a_folder_without_workbooks_is_an_error_not_a_pass(capsys, tmp_path):
     assert f"文件夹 {empty} 中没有找到 .xlsx/.xlsm 工作簿" in err
 
 
+def test_a_folder_skips_the_workbooks_perfxl_wrote_itself(capsys, tmp_path, seed_book):
+    from perfxl.adapters.batch import SUMMARY_REASON, STATUS_REASON, consolidate
+    from perfxl.adapters.mail.api import collect
+    from tests.test_mail_distribute import ROSTER, roster_file
+
+    root = tmp_path / "2025年"
+    root.mkdir()
+    consolidate([seed_book], root / "汇总.xlsx", jobs=1)
+    # last year's distribution folder: a return first stored as 未匹配, then matched
+    work, inbox = root / "2025分发", root / "收件"
+    inbox.mkdir()
+    seed_book.rename(inbox / "司法局.xlsx")
+    collect(work, from_dir=inbox, roster_path=roster_file(tmp_path / "临沂.xlsx", ROSTER[1:]), check=False)
+    collect(work, from_dir=work / "回收" / "未匹配", roster_path=roster_file(tmp_path / "名单.xlsx"), check=False)
+    [copy] = (work / "回收" / "未匹配").iterdir()
+    [stored] = (work / "回收" / "惠州市司法局").iterdir()
+    code, out, err = run(capsys, "check", str(root), "--format", "json")
+    assert {d["file"] for d in json.loads(out)} == {str(inbox / "司法局.xlsx"), str(stored)} and code == 1
+    assert "PX001" not in {d["rule"] for d in json.loads(out)}
+    assert f"已跳过：{root / '汇总.xlsx'}：{SUMMARY_REASON}" in err
+    assert f"已跳过：{work / '回收状态.xlsx'}：{STATUS_REASON}" in err
+    assert f"已跳过：{copy}：回收时未匹配的副本" in err and err.count("\n") == 3
+    # a file named by hand is checked whatever it is
+    code, out, _ = run(capsys, "check", str(copy), "--format", "json")
+    assert {d["file"] for d in json.loads(out)} == {str(copy)}
+    # a folder holding only perfxl's own workbooks checked nothing
+    only = tmp_path / "只有汇总"
+    only.mkdir()
+    (root / "汇总.xlsx").rename(only / "汇总.xlsx")
+    code, out, err = run(capsys, "check", str(only))
+    assert code == 2 and "未发现问题" not in out and f"文件夹 {only} 中没有找到申报表" in err
+
+
 def test_old_xls_files_in_a_folder_are_reported_unreadable(capsys, tmp_path, clean_book):
     # Found as consolidate finds them (subfolders too), so a folder of .xls is not a pass.
     old = tmp_path / "旧表" / "某局.xls"

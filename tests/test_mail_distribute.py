@@ -434,11 +434,14 @@ def test_history_dir_of_a_distribution_takes_the_last_received_not_an_old_unmatc
 
 
 def test_history_dir_names_the_files_it_cannot_read(tmp_path):
+    from perfxl.adapters.batch import consolidate
+
     hist = tmp_path / "hist"
     (hist / "子文件夹").mkdir(parents=True)
     seed_variant(hist, "惠州.xlsx", 2024, 2)
     (hist / "子文件夹" / "临沂.xls").write_bytes(b"\xd0\xcf\x11\xe0" + bytes(100))
     (hist / "财政局.et").write_bytes(b"\xd0\xcf\x11\xe0" + bytes(100))
+    consolidate([hist / "惠州.xlsx"], hist / "汇总.xlsx", jobs=1)  # perfxl's own: no form, no warning
     res = distribute(roster_file(tmp_path / "名单.xlsx"), 2025, tmp_path / "o", history_dir=hist,
                      writer=layout_writer)
     assert res.with_history == ["惠州市司法局"]
@@ -446,6 +449,7 @@ def test_history_dir_names_the_files_it_cannot_read(tmp_path):
     assert set(skipped) == {"临沂.xls", "财政局.et"}
     assert all(f.severity == "warning" and "上年申报表无法读取，已跳过" in f.message for f in skipped.values())
     assert ".xls" in skipped["临沂.xls"].message
+    assert not [f for f in res.findings if f.rule == "DS006"]
 
 
 def test_history_summary_with_duplicates_and_several_years_gives_one_file(tmp_path):

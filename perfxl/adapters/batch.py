@@ -54,6 +54,10 @@ CORE_PROPERTIES = "docProps/core.xml"  # where a summary's document title is
 SUMMARY_SHEETS = frozenset({SUMMARY_SHEET, INDICATOR_SHEET, FINDING_SHEET})
 MAX_CORE_PROPERTIES = 65536  # a real one is about 1 KB
 SUMMARY_REASON = "这是 perfxl 生成的汇总表，不是申报表（可移出此文件夹）。"
+# The sheets of 回收状态.xlsx (mail.status_xlsx); no form has all three either.
+STATUS_SHEETS = frozenset({"回收状态", "问题明细", "未匹配"})
+STATUS_REASON = "这是 perfxl 回收时生成的回收状态表，不是申报表。"
+MAX_WORKBOOK_XML = 1 << 20  # xl/workbook.xml read on its own: a sheet list, never this big
 
 Progress = Callable[[int, int, str], None]
 
@@ -180,28 +184,25 @@ def unreadable(path: str, display: str, reason: str, config: RuleConfig,
 
 def process_file(path: str, display: str, config: RuleConfig) -> FileResult:
     """Read and check one file. Never raises: every failure is the file's read error."""
-    from perfxl.adapters.xlsx_reader import check_workbook, read_form, sheet_titles
+    from perfxl.adapters.xlsx_reader import check_workbook, read_form
     from perfxl.core.rules import check_form
 
     kw: dict[str, Any] = {"framework": config.framework, "tolerance": config.amount_tolerance}
     parts = None
     try:
         parts = check_workbook(path)
-        summary = (is_summary_workbook(parts.get(CORE_PROPERTIES))
-                   or SUMMARY_SHEETS <= sheet_titles(parts.get("xl/workbook.xml")))
-        form = None if summary else read_form(path, parts=parts)
+        own = own_workbook(path, parts)
+        form = None if own else read_form(path, parts=parts)
     except FormReadError as exc:
-        # A big summary can exceed the limits meant for forms: it is still named as one.
-        if parts is None and is_summary_workbook(_core_properties(path)):
-            return summarize(path, display, None, read_error=SUMMARY_REASON, **kw)
-        return summarize(path, display, None, read_error=exc.message, **kw)
+        own = own_workbook(path) if parts is None else ""
+        return summarize(path, display, None, read_error=own or exc.message, **kw)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # noqa: BLE001 — incl. a Rust panic from calamine
         return summarize(path, display, None,
                          read_error=f"读取时出错（{type(exc).__name__}: {exc}）", **kw)
-    if summary:  # its 指标明细 sheet would pass for a form
-        return summarize(path, display, None, read_error=SUMMARY_REASON, **kw)
+    if own:  # a summary's 指标明细 sheet would pass for a form
+        return summarize(path, display, None, read_error=own, **kw)
     try:
         findings = check_form(form, config)
     except (KeyboardInterrupt, SystemExit):
@@ -221,15 +222,31 @@ def is_summary_workbook(core_properties: bytes | None) -> bool:
     return f"<dc:title>{SUMMARY_TITLE}</dc:title>" in core and "perfxl" in core
 
 
-def _core_properties(path: str) -> bytes | None:
-    """docProps/core.xml of a file ``check_workbook`` refused, read on its own (None when
-    it cannot be)."""
+def own_workbook(path: str | os.PathLike[str], parts: dict[str, bytes] | None = None) -> str:
+    """Why ``path`` is a workbook perfxl wrote itself (a summary, a 回收状态 workbook) and
+    no form: ``SUMMARY_REASON`` or ``STATUS_REASON``; "" for anything else. ``parts``: the
+    file's ``check_workbook`` parts when at hand; without them the two small parts needed
+    are read on their own (also for a file ``check_workbook`` refused: a big summary can
+    exceed the limits meant for forms and is still named as one)."""
+    if parts is None:
+        parts = {name: _small_part(path, name, limit) for name, limit in
+                 ((CORE_PROPERTIES, MAX_CORE_PROPERTIES), ("xl/workbook.xml", MAX_WORKBOOK_XML))}
+    from perfxl.adapters.xlsx_reader import sheet_titles
+
+    titles = sheet_titles(parts.get("xl/workbook.xml"))
+    if is_summary_workbook(parts.get(CORE_PROPERTIES)) or SUMMARY_SHEETS <= titles:
+        return SUMMARY_REASON
+    return STATUS_REASON if STATUS_SHEETS <= titles else ""
+
+
+def _small_part(path: str | os.PathLike[str], name: str, limit: int) -> bytes | None:
+    """One small part of a zip file, read on its own (None when it cannot be)."""
     from perfxl.adapters.xlsx_reader import DECOMPRESSION_ERRORS
 
     try:
         with zipfile.ZipFile(path) as zf:
-            info = zf.getinfo(CORE_PROPERTIES)
-            if info.file_size > MAX_CORE_PROPERTIES:
+            info = zf.getinfo(name)
+            if info.file_size > limit:
                 return None
             return zf.read(info)
     except (KeyError, *DECOMPRESSION_ERRORS):
@@ -501,5 +518,5 @@ def describe_config(config: RuleConfig, source: str = "") -> list[str]:
     return lines
 
 
-__all__ = ["ConsolidationResult", "Rendered", "Source", "consolidate", "discover", "process_file",
+__all__ = ["ConsolidationResult", "Rendered", "Source", "consolidate", "discover", "own_workbook", "process_file",
            "run_files", "describe_config", "default_jobs"]

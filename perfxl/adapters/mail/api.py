@@ -141,10 +141,11 @@ def history_from_dir(folder: str | os.PathLike[str]) -> tuple[list[Form], list[F
     """Every form in ``folder`` (``file`` relative to it), found as ``consolidate`` finds
     them, so an .xls or .et the department sent is named in a warning instead of passed
     over; and for a distribution folder, ``file`` → the time ``collect`` recorded it was
-    received, for ``choose_history`` to take the last received. A distribution folder's
-    回收/未匹配 copies and status workbook are not read: a return matched later is stored
-    again under its department, and the old copy must not compete with newer versions."""
-    from perfxl.adapters.batch import discover
+    received, for ``choose_history`` to take the last received. perfxl's own workbooks
+    (summary, status) are no forms, and a distribution folder's 回收/未匹配 copies are not
+    read: a return matched later is stored again under its department, and the old copy
+    must not compete with newer versions."""
+    from perfxl.adapters.batch import discover, own_workbook
 
     folder = Path(folder)
     if not folder.is_dir():
@@ -152,15 +153,13 @@ def history_from_dir(folder: str | os.PathLike[str]) -> tuple[list[Form], list[F
     store = Store(folder)
     distribution = (folder / MANIFEST).exists() or store.records_path.exists()
     received = {r.file: r.received_at for r in store.records()} if distribution else {}
-    ignored = {(folder / STATUS_FILE).resolve()}
     unmatched_dir = (store.root / UNMATCHED).resolve()
     read_form = _reader()
     forms: list[Form] = []
     findings: list[Finding] = []
     for source in discover([folder]):
         path = Path(source.path)
-        resolved = path.resolve()
-        if distribution and (resolved in ignored or resolved.is_relative_to(unmatched_dir)):
+        if distribution and path.resolve().is_relative_to(unmatched_dir) or own_workbook(path):
             continue
         try:
             form = read_form(path)

@@ -123,6 +123,14 @@ class Store:
                 continue
         return out
 
+    def superseded(self) -> set[Path]:
+        """The 未匹配 copies of returns stored again under a department (matched on a later
+        run, after the roster was fixed): reading them too would count the form twice."""
+        records = self.records()
+        claimed = {r.sha256 for r in records if r.department}
+        return {(self.workdir / r.file).resolve() for r in records
+                if not r.department and r.sha256 in claimed}
+
     def _append(self, rec: Received) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
         with open(self.records_path, "a", encoding="utf-8") as fh:

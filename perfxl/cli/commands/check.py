@@ -21,7 +21,8 @@ FIELDS = ("file", "sheet", "cell", "rule", "severity", "message")
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", metavar="文件",
-                        help="要校验的 .xlsx/.xlsm 文件；给出文件夹时校验其中（含子文件夹）所有工作簿")
+                        help="要校验的 .xlsx/.xlsm 文件；给出文件夹时校验其中（含子文件夹）所有工作簿"
+                             "（perfxl 生成的汇总表、回收状态表除外）")
     parser.add_argument("--format", choices=("text", "json", "csv"), default="text",
                         help="输出格式：text（默认）、json 或 csv")
     parser.add_argument("--select", action="append", metavar="代码",
@@ -47,9 +48,13 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         raise UserError(str(exc)) from None
     results: list[Finding] = []
-    names, empty = expand(args.files)
+    names, empty, skipped = expand(args.files)
+    for path, reason in skipped:
+        print(f"已跳过：{path}：{reason}", file=sys.stderr)
     for folder in empty:
-        print(f"错误：文件夹 {folder} 中没有找到 .xlsx/.xlsm 工作簿，未校验任何文件。", file=sys.stderr)
+        what = ("申报表（只有上面跳过的工作簿）" if any(Path(f).is_relative_to(folder) for f, _ in skipped)
+                else " .xlsx/.xlsm 工作簿")
+        print(f"错误：文件夹 {folder} 中没有找到{what}，未校验任何文件。", file=sys.stderr)
     if not names:
         return 2  # nothing was checked: printing "未发现问题。" would mislead
     any_unreadable = bool(empty)
@@ -71,23 +76,41 @@ def run(args: argparse.Namespace) -> int:
     return 1 if any(f.severity == "error" for f in results) else 0
 
 
-def expand(paths: list[str]) -> tuple[list[str], list[str]]:
+def expand(paths: list[str]) -> tuple[list[str], list[str], list[tuple[str, str]]]:
     """Files as given, and for a folder the workbooks in it as ``consolidate`` finds them
     (subfolders too; old ``.xls`` files are included so that they are reported as
-    unreadable instead of silently left out). Also returns the folders that held none."""
-    from perfxl.adapters.batch import discover
+    unreadable instead of silently left out). Also returns the folders that held no form,
+    and (file, why) for what a folder held but is no form to check: perfxl's own summary
+    and 回收状态 workbooks, and in a distribution folder the 未匹配 copies of returns
+    stored again under their department."""
+    from perfxl.adapters.batch import discover, own_workbook
+    from perfxl.adapters.mail.collect import RETURNS, UNMATCHED, Store
 
     out: list[str] = []
     empty: list[str] = []
+    skipped: list[tuple[str, str]] = []
+    copies: dict[Path, set[Path]] = {}  # distribution folder → its superseded 未匹配 copies
     for p in paths:
         if Path(p).is_dir():
-            found = [source.path for source in discover([p])]
+            found = []
+            for source in discover([p]):
+                path = Path(source.path).resolve()
+                if path.parent.name == UNMATCHED and path.parent.parent.name == RETURNS:
+                    workdir = path.parent.parent.parent
+                    if workdir not in copies:
+                        copies[workdir] = Store(workdir).superseded()
+                if path in copies.get(path.parent.parent.parent, ()):
+                    skipped.append((source.path, "回收时未匹配的副本，该表已归到部门文件夹中另存一份，在那里校验。"))
+                elif reason := own_workbook(source.path):
+                    skipped.append((source.path, reason))
+                else:
+                    found.append(source.path)
             out.extend(found)
             if not found:
                 empty.append(p)
         else:
             out.append(p)
-    return out, empty
+    return out, empty, skipped
 
 
 def render(findings: list[Finding], fmt: str) -> str:
