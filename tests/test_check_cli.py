@@ -147,13 +147,15 @@ def test_a_folder_without_workbooks_is_an_error_not_a_pass(capsys, tmp_path):
 
 
 def test_a_folder_skips_the_workbooks_perfxl_wrote_itself(capsys, tmp_path, seed_book):
-    from perfxl.adapters.batch import SUMMARY_REASON, STATUS_REASON, consolidate
+    from perfxl.adapters.batch import ROSTER_REASON, STATUS_REASON, SUMMARY_REASON, consolidate, process_file
+    from perfxl.core.rules import RuleConfig
     from perfxl.adapters.mail.api import collect
     from tests.test_mail_distribute import ROSTER, roster_file
 
     root = tmp_path / "2025年"
     root.mkdir()
     consolidate([seed_book], root / "汇总.xlsx", jobs=1)
+    roster_file(root / "部门名单.xlsx")
     # last year's distribution folder: a return first stored as 未匹配, then matched
     work, inbox = root / "2025分发", root / "收件"
     inbox.mkdir()
@@ -167,7 +169,11 @@ def test_a_folder_skips_the_workbooks_perfxl_wrote_itself(capsys, tmp_path, seed
     assert "PX001" not in {d["rule"] for d in json.loads(out)}
     assert f"已跳过：{root / '汇总.xlsx'}：{SUMMARY_REASON}" in err
     assert f"已跳过：{work / '回收状态.xlsx'}：{STATUS_REASON}" in err
-    assert f"已跳过：{copy}：回收时未匹配的副本" in err and err.count("\n") == 3
+    assert f"已跳过：{root / '部门名单.xlsx'}：{ROSTER_REASON}" in err
+    assert f"已跳过：{copy}：回收时未匹配的副本" in err and err.count("\n") == 4
+    # consolidate names them the same way (one recognition)
+    assert process_file(str(root / "部门名单.xlsx"), "部门名单.xlsx", RuleConfig()).summary.read_error == ROSTER_REASON
+    assert process_file(str(work / "回收状态.xlsx"), "回收状态.xlsx", RuleConfig()).summary.read_error == STATUS_REASON
     # a file named by hand is checked whatever it is
     code, out, _ = run(capsys, "check", str(copy), "--format", "json")
     assert {d["file"] for d in json.loads(out)} == {str(copy)}

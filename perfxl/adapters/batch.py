@@ -39,6 +39,7 @@ from perfxl.core.consolidate import (
     summarize, summary_columns,
 )
 from perfxl.core.findings import FormReadError
+from perfxl.core.roster import SHEET as ROSTER_SHEET
 from perfxl.core.rules import RuleConfig
 
 # .xls and the other spreadsheet formats are found too, to be listed as 无法读取 with what
@@ -57,6 +58,9 @@ SUMMARY_REASON = "这是 perfxl 生成的汇总表，不是申报表（可移出
 # The sheets of 回收状态.xlsx (mail.status_xlsx); no form has all three either.
 STATUS_SHEETS = frozenset({"回收状态", "问题明细", "未匹配"})
 STATUS_REASON = "这是 perfxl 回收时生成的回收状态表，不是申报表。"
+# The sheets of the 部门名单 template (roster_xlsx.write_roster_template).
+ROSTER_SHEETS = frozenset({ROSTER_SHEET, "填写说明"})
+ROSTER_REASON = "这是分发用的部门名单，不是申报表。"
 MAX_WORKBOOK_XML = 1 << 20  # xl/workbook.xml read on its own: a sheet list, never this big
 
 Progress = Callable[[int, int, str], None]
@@ -223,8 +227,9 @@ def is_summary_workbook(core_properties: bytes | None) -> bool:
 
 
 def own_workbook(path: str | os.PathLike[str], parts: dict[str, bytes] | None = None) -> str:
-    """Why ``path`` is a workbook perfxl wrote itself (a summary, a 回收状态 workbook) and
-    no form: ``SUMMARY_REASON`` or ``STATUS_REASON``; "" for anything else. ``parts``: the
+    """Why ``path`` is a workbook perfxl wrote itself (a summary, a 回收状态 workbook, a
+    部门名单) and no form: ``SUMMARY_REASON``, ``STATUS_REASON`` or ``ROSTER_REASON``; ""
+    for anything else. ``parts``: the
     file's ``check_workbook`` parts when at hand; without them the two small parts needed
     are read on their own (also for a file ``check_workbook`` refused: a big summary can
     exceed the limits meant for forms and is still named as one)."""
@@ -236,7 +241,9 @@ def own_workbook(path: str | os.PathLike[str], parts: dict[str, bytes] | None = 
     titles = sheet_titles(parts.get("xl/workbook.xml"))
     if is_summary_workbook(parts.get(CORE_PROPERTIES)) or SUMMARY_SHEETS <= titles:
         return SUMMARY_REASON
-    return STATUS_REASON if STATUS_SHEETS <= titles else ""
+    if STATUS_SHEETS <= titles:
+        return STATUS_REASON
+    return ROSTER_REASON if ROSTER_SHEETS <= titles else ""
 
 
 def _small_part(path: str | os.PathLike[str], name: str, limit: int) -> bytes | None:
