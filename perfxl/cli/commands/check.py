@@ -22,7 +22,7 @@ FIELDS = ("file", "sheet", "cell", "rule", "severity", "message")
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", metavar="文件",
                         help="要校验的 .xlsx/.xlsm 文件；给出文件夹时校验其中（含子文件夹）所有工作簿"
-                             "（perfxl 生成的汇总表、回收状态表除外）")
+                             "（perfxl 生成的汇总表、回收状态表和部门名单除外）")
     parser.add_argument("--format", choices=("text", "json", "csv"), default="text",
                         help="输出格式：text（默认）、json 或 csv")
     parser.add_argument("--select", action="append", metavar="代码",
@@ -80,8 +80,8 @@ def expand(paths: list[str]) -> tuple[list[str], list[str], list[tuple[str, str]
     """Files as given, and for a folder the workbooks in it as ``consolidate`` finds them
     (subfolders too; old ``.xls`` files are included so that they are reported as
     unreadable instead of silently left out). Also returns the folders that held no form,
-    and (file, why) for what a folder held but is no form to check: perfxl's own summary
-    and 回收状态 workbooks, and in a distribution folder the 未匹配 copies of returns
+    and (file, why) for what a folder held but is no form to check: perfxl's own summary,
+    回收状态 and 部门名单 workbooks, and in a distribution folder the 未匹配 copies of returns
     stored again under their department."""
     from perfxl.adapters.batch import discover, own_workbook
     from perfxl.adapters.mail.collect import RETURNS, UNMATCHED, Store
