@@ -38,6 +38,10 @@ def rules_at(form: Form) -> list[tuple[str, str]]:
     "填表人：张三", "制表人：李四", "填报单位（盖章）：临沂市司法局", "审核：王五", "审核人",
     "负责人：", "日期：2021年1月5日", "填报日期", "（盖章）", "单位（盖章）", "经办人：赵六",
     "注：金额单位为万元", "注1：…", "注1.金额单位为万元", "注2、…", "说明：", "备注:", "填表说明",
+    "部门负责人：张三", "主要负责人：", "部门（单位）负责人：", "单位负责人（签字）：", "联系方式：13800000000",
+    "填报时间：2023年1月5日", "编制单位：惠州市司法局", "制表：李四", "附件：", "电话：0752-1234567",
+    "单位名称（盖章）：", "填表人 张三", "注 本表金额单位为万元", "备注说明：无", "注释：…", "注意事项：…",
+    "注（1）：…", "（注：…）",
 ])
 def test_signature_lines_are_footers(text):
     assert is_footer(text)
@@ -45,7 +49,9 @@ def test_signature_lines_are_footers(text):
 
 @pytest.mark.parametrize("text", [
     "审核通过率", "复核人数", "申报单位满意度", "负责人培训次数", "日期准确率", "单位名称", "产出指标",
-    "注册企业数量", "说明会场次", "备注信息完整率",
+    "注册企业数量", "说明会场次", "备注信息完整率", "联系人大代表和政协委员次数", "审核人员培训覆盖率",
+    "填报人员培训覆盖率", "单位负责人培训次数", "联系电话接通率", "审核人员队伍建设", "签字确认率",
+    "附件齐全率", "注意力训练场次", "说明书编制数量",
 ])
 def test_indicator_names_starting_with_a_sign_off_word_are_not(text):
     assert not is_footer(text)
@@ -64,6 +70,42 @@ def test_signature_line_under_the_shandong_matrix_ends_it(tmp_path):
                                  "F60": "填报日期：2021年1月5日"}, SD_SHEET)
     assert len(form.indicators) == len(clean.indicators) == 50
     assert rules_at(form) == rules_at(clean)
+
+
+@pytest.mark.parametrize("name", [
+    "联系人大代表和政协委员次数", "审核人员培训覆盖率", "填报人员培训覆盖率", "单位负责人培训次数",
+    "联系电话接通率", "注册企业数", "说明会场次",
+])
+def test_indicator_named_with_a_sign_off_word_under_merged_levels_is_read(tmp_path, name):
+    wb = openpyxl.load_workbook(GD)
+    ws = wb.active
+    ws["B30"], ws["C30"], ws["D30"] = None, None, name
+    ws.merge_cells("B29:B30")
+    ws.merge_cells("C29:C30")
+    wb.save(tmp_path / "form.xlsx")
+    form = read_form(tmp_path / "form.xlsx")
+    assert len(form.indicators) == 13
+    assert form.indicators[2].name == name and form.indicators[2].level2 == "数量指标"
+    assert form.indicators[12].name == "群众满意度"
+
+
+@pytest.mark.parametrize("line", [
+    "部门负责人：张三", "主要负责人：", "部门（单位）负责人：", "联系方式：13800000000", "填报时间：2023年1月5日",
+    "电话：0752-1234567", "编制单位：惠州市司法局", "单位名称（盖章）：", "制表：李四", "附件：",
+    "注 本表金额单位为万元", "备注说明：无", "注释：金额单位为万元", "注意事项：按实填写", "注（1）：金额单位为万元",
+])
+def test_sign_off_and_note_lines_with_text_in_a_content_column_end_the_table(tmp_path, line):
+    clean = read_form(GD)
+    form = edited(tmp_path, GD, {"B42": line, "D42": "联系电话：2830000"})
+    assert len(form.indicators) == len(clean.indicators) == 13
+    assert rules_at(form) == rules_at(clean)
+
+
+@pytest.mark.parametrize("name", ["审核人员队伍建设"])
+def test_task_named_with_a_sign_off_word_is_read_with_its_amount(tmp_path, name):
+    form = edited(tmp_path, GD, {"B16": name})
+    assert [t.name for t in form.tasks][1:3] == [name, "强化执法监督信息化建设"]
+    assert [t.amount for t in form.tasks] == [120, 60, 200, 9]
 
 
 # --- labels with a unit, an enumeration, a seal note, 合计, a synonym -----------------------

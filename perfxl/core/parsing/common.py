@@ -27,17 +27,23 @@ _WAN = ("万元", "万")
 # How far above an amount its column header may be (预算金额 over 基本支出 and 项目支出).
 _HEADER_REACH = 5
 
-FOOTER_PREFIXES = tuple(L.key(s) for s in (
-    "填表说明", "填报人", "联系人", "填报日期", "单位负责人", "审核人", "联系电话", "财务负责人",
-    "填表人", "制表人",
-))
-# Words that may also start an indicator's name (审核通过率, 复核人数, 申报单位满意度, 日期准确率,
-# 注册企业数, 说明会场次): a footer only when the word stands alone, or before a colon or a
-# seal or signature note — "审核：李四", "填报单位（盖章）：…", "（盖章）", "注：…" (and "注1.…").
-_SIGNATURE = re.compile(
-    r"注\d+[.、]|\(?(?:注\d*|备注|说明|审核|复核人?|经办人|负责人|分管领导|单位领导|主管领导|部门领导|填报单位|申报单位"
-    r"|(?:填表|制表|填报|报送|申报)?日期|(?:单位)?(?:盖章|公章)|单位(?=\()|签字|签名)\)?"
-    r"(?:\((?:盖章|公章|签字|签名|签章)\))?(?::|$)")
+# What ends a table: a note or a sign-off line under it. These words may also start an
+# indicator's or a task's name (审核人员培训覆盖率, 联系电话接通率, 注册企业数, 说明会场次,
+# 备注信息完整率), so a word counts only alone, or before a colon, white space or a seal or
+# signature note — "审核：李四", "填表人 张三", "填报单位（盖章）：…", "（盖章）"; a note word
+# also before a number — "注1.…", "注（2）：…". Matched on the NFKC text (full-width colons
+# and brackets made ASCII), with its white space kept: "注 本表…" is a note, "注册…" is not.
+_SIGN_OFF = (
+    r"(?:填表|制表|填报|审核|复核|经办|联系)人?|(?:部门\(单位\)|单位\(部门\)|部门|单位|主要|分管|财务)?负责人"
+    r"|(?:分管|单位|主管|部门)领导|联系电话|联系方式|电话|(?:填表|制表|填报|报送|申报)时间"
+    r"|(?:填表|制表|填报|报送|申报)?日期|(?:填报|申报|编制)单位|附件|签字|签名|(?:单位)?(?:盖章|公章)"
+)
+_NOTE = r"填表说明|备注说明|注意事项|注释|备注|说明|注"
+_SEAL_NOTE = r"\((?:盖章|公章|签字|签名|签章)\)"
+_FOOTER = re.compile(
+    rf"\(?(?:{_SIGN_OFF})\)?(?:{_SEAL_NOTE})?(?:$|[:\s])"
+    rf"|(?:单位|单位名称){_SEAL_NOTE}(?:$|[:\s])"  # not alone: 单位名称 also heads the form
+    rf"|\(?(?:{_NOTE})\)?(?:$|[:\s]|\(?\d)")
 
 
 @dataclass
@@ -285,16 +291,16 @@ def rows_with_key(grid: Grid, keys: frozenset[str]) -> list[int]:
 def is_footer(value: Any) -> bool:
     """Whether a row starting with ``value`` is a footer: a note or a signature line
     under the table, which ends it."""
-    k = L.key(value)
-    if not k:
+    if value is None or isinstance(value, (int, float)):
         return False
-    return k.startswith(FOOTER_PREFIXES) or _is_signature(L.clean_text(value))
+    return _is_footer_text(L.clean_text(value))
 
 
 @lru_cache(maxsize=4096)
-def _is_signature(text: str) -> bool:
-    # on the text, not the key: L.key() drops the colon that tells "审核：" from "审核率"
-    return bool(_SIGNATURE.match("".join(unicodedata.normalize("NFKC", text).split())))
+def _is_footer_text(text: str) -> bool:
+    # on the text, not the key: L.key() drops the colon and the space that tell "审核：" from
+    # "审核率" and "注 本表…" from "注册…"
+    return bool(_FOOTER.match(unicodedata.normalize("NFKC", text)))
 
 
 _NUMBER_TEXT = re.compile(r"^\d+(\.\d+)?$")
