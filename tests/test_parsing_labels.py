@@ -101,8 +101,8 @@ def test_sign_off_and_note_lines_with_text_in_a_content_column_end_the_table(tmp
     assert rules_at(form) == rules_at(clean)
 
 
-@pytest.mark.parametrize("name", ["审核人员队伍建设"])
-def test_task_named_with_a_sign_off_word_is_read_with_its_amount(tmp_path, name):
+@pytest.mark.parametrize("name", ["审核人员队伍建设", "提升村（社区）法律顾问覆盖率"])
+def test_task_named_with_a_sign_off_word_or_a_coverage_is_read_with_its_amount(tmp_path, name):
     form = edited(tmp_path, GD, {"B16": name})
     assert [t.name for t in form.tasks][1:3] == [name, "强化执法监督信息化建设"]
     assert [t.amount for t in form.tasks] == [120, 60, 200, 9]

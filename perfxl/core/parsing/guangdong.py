@@ -10,6 +10,8 @@ Content is reproduced column by column, defects included: the rules judge it.
 
 from __future__ import annotations
 
+import re
+
 from perfxl.core.framework import FRAMEWORKS
 from perfxl.core.grid import Grid, is_blank
 from perfxl.core.model import Form, Indicator, Source, Task
@@ -319,11 +321,14 @@ def _header_unit(cur: Cursor, row: int, cols: dict[str, int]) -> Unit | None:
 
 
 _TOTAL_WORDS = ("合计", "小计", "总计")
+# The template's coverage row, 重点任务资金覆盖率（合计/项目支出）, and its shorter spellings;
+# not any 覆盖率: a task may be named 提升村（社区）法律顾问覆盖率.
+_COVERAGE_ROW = re.compile(r"(?:重点)?(?:任务)?资金覆盖率(?:\(.*\))?")
 
 
 def _is_total_row(grid: Grid, r: int, cols: dict[str, int]) -> bool:
     first = L.key(grid.get(r, min(cols.values())))
-    return first.startswith(_TOTAL_WORDS) or "覆盖率" in first
+    return first.startswith(_TOTAL_WORDS) or _COVERAGE_ROW.fullmatch(first) is not None
 
 
 def _read_indicators(cur: Cursor, header: int, heads: Heads, header_row: bool = True) -> None:
