@@ -109,6 +109,28 @@ def guangdong_rows(form: Form, *, value_columns: int = 2, labels: dict[str, str]
     return rows, merges
 
 
+def save_results(path: Path, results: dict[str, tuple[str, Any]],
+                 part: str = "xl/worksheets/sheet1.xml") -> Path:
+    """Write the saved results of formula cells into ``part`` as a spreadsheet application
+    saves them (openpyxl writes a formula with an empty <v/>): cell → (t, value)."""
+    import re
+    from xml.sax.saxutils import escape
+
+    with zipfile.ZipFile(path) as zf:
+        members = {i.filename: zf.read(i) for i in zf.infolist()}
+    xml = members[part].decode()
+    for ref, (t, value) in results.items():
+        xml, n = re.subn(rf'<c r="{ref}"([^>]*)><f>(.*?)</f><v ?/>',
+                         lambda m: f'<c r="{ref}"{m.group(1)} t="{t}"><f>{m.group(2)}</f>'
+                                   f"<v>{escape(str(value))}</v>", xml)
+        assert n == 1, ref
+    members[part] = xml.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return path
+
+
 def insert_column(rows: list[list[Any]], merges: list[str], at: int = 0,
                   ) -> tuple[list[list[Any]], list[str]]:
     """Insert an empty column before 0-based column ``at`` (merges shift with it)."""

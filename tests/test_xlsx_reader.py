@@ -325,6 +325,39 @@ def test_total_rows_are_not_tasks(tmp_path, seed_form):
     assert [t.amount for t in form.tasks] == [t.amount for t in seed_form.tasks]
 
 
+def test_rows_of_formulas_are_read_from_their_saved_results(tmp_path, seed_form):
+    """Table rows whose every content cell is a formula (=明细!D28 …), as a department that
+    keeps its figures on another sheet sends them: read from the results the file saved,
+    exactly as typed rows. Not even the first parse sees such a row: it holds no typed cell
+    of content."""
+    from perfxl.adapters.checking import check_file
+    from tests._workbooks import save_results
+
+    rows, merges = guangdong_rows(seed_form)
+    typed = write_rows(tmp_path / "typed.xlsx", rows, merges)
+    expected = read_form(typed)
+    last = len(expected.tasks) - 1
+    paths = [f"tasks[{last}].{name}" for name in ("name", "content", "amount", "goal")] + [
+        f"indicators[{i}].{name}" for i in range(len(expected.indicators))
+        for name in ("name", "annual_value", "period_value")]
+    cells = {expected.sources[p].cell: expected.sources[p].raw for p in paths
+             if expected.sources[p].raw is not None}  # (a formula of an empty cell gives 0)
+    wb = openpyxl.load_workbook(typed)
+    detail = wb.create_sheet("明细")
+    for ref, value in cells.items():
+        detail[ref] = value
+        wb["申报表"][ref] = f"=明细!{ref}"
+    wb.save(tmp_path / "f.xlsx")
+    path = save_results(tmp_path / "f.xlsx", {
+        ref: ("n" if isinstance(value, (int, float)) else "str", value) for ref, value in cells.items()})
+    form = read_form(path)
+    assert form.to_dict() == expected.to_dict()
+    amount = expected.sources[f"tasks[{last}].amount"].cell
+    assert form.sources[f"tasks[{last}].amount"].raw == f"=明细!{amount}"  # PX111 says so
+    found = {(f.rule, f.cell) for f in check_file(path)}
+    assert found == {(f.rule, f.cell) for f in check_file(typed)} | {("PX111", amount)}
+
+
 def test_repeated_headers(tmp_path, seed_form):
     rows, merges = guangdong_rows(seed_form, merge_levels=False)
     task_header = next(r for r in rows if len(r) > 1 and r[1] == "任务名称")

@@ -26,6 +26,7 @@ from perfxl.core.findings import FormReadError
 from perfxl.core.grid import Grid, MergedRange, a1, col_number
 from perfxl.core.model import Form, Indicator, Standard
 from perfxl.core.parsing import detect, parse_grid
+from perfxl.core.parsing.labels import is_derived_label
 from perfxl.core.values import EXCEL_ERRORS
 
 ENGINES = ("auto", "calamine", "openpyxl")
@@ -195,39 +196,53 @@ def hidden_sheets(workbook_xml: bytes | None) -> set[str]:
 
 def _read_formulas(form: Form, grid: Grid, layout: str, xml: bytes,
                    cells: set[tuple[int, int]]) -> Form:
-    """The fields read from formula cells: their cached results, and their formulas.
+    """The fields read from formula cells: their saved results, and their formulas.
 
-    Formula cells were left out of the grid, so such a field first reads as empty. The
-    template's own formulas (totals, the balance check) are no field, except the Shandong
-    部门整体预算总额, which stays a formula: derived figures are recomputed, never read.
-    Every other formula is something the department typed (实施周期指标值 =E28, 部门名称
-    built from pieces, 基本支出 =1000+1187.54), and Excel, WPS and LibreOffice save its
-    result in the file: the form is parsed again with those results in their cells, so
-    they are read exactly as typed values are. An amount keeps its formula as its
-    source's raw content (PX111 says the saved result was used), and so does any field
-    whose formula has no usable result (PX110, PX214)."""
-    refs = {a1(r, c): (r, c) for r, c in cells}
-    found = {}  # path → (cell, formula, cached result or None)
-    for path, src in form.sources.items():
-        if src.raw is None and src.sheet == grid.sheet and src.cell in refs:
-            formula, cached = _formula_at(xml, src.cell)
-            if formula is not None:
-                found[path] = (src.cell, formula, cached)
-    if not found:
-        return form
-    results = {refs[cell]: cached for path, (cell, _, cached) in found.items()
-               if cached is not None and path != "budget.declared_total"}
+    Formula cells were left out of the grid, so the first parse read such a field as
+    empty, and skipped a table row whose every content cell is a formula. The template's
+    own formulas are no field: a formula beside a 合计, 校验 or 覆盖率 label
+    (``labels.is_derived_label``), unless the first parse read it as a field; the Shandong
+    部门整体预算总额 is read but stays a formula (derived figures are recomputed, never
+    read). Every other formula is something the department typed (实施周期指标值 =E28,
+    部门名称 built from pieces, 基本支出 =1000+1187.54, a row of =明细!D28), and Excel, WPS
+    and LibreOffice save its result in the file: the form is parsed again with those
+    results in their cells, so they are read exactly as typed values are. An amount keeps
+    its formula as its source's raw content (PX111 says the saved result was used), and so
+    does any field whose formula has no usable result (PX110, PX214)."""
+    sheet, sources = grid.sheet, form.sources
+    total = sources.get("budget.declared_total")
+    total = total.cell if total is not None and total.sheet == sheet else None
+    read = {src.cell for src in sources.values() if src.raw is None and src.sheet == sheet}
+    formulas = {}  # A1 → (formula, saved result or None)
+    results = {}  # (row, col) → saved result, for the second parse
+    for r, c in cells:
+        ref = a1(r, c)
+        if ref not in read and _beside_derived_label(grid, r, c):
+            continue
+        formula, cached = _formula_at(xml, ref)
+        if formula is None:
+            continue
+        formulas[ref] = (formula, cached)
+        if cached is not None and ref != total:
+            results[(r, c)] = cached
     if results:
-        again = parse_grid(Grid(sheet=grid.sheet, cells={**grid.cells, **results},
+        again = parse_grid(Grid(sheet=sheet, cells={**grid.cells, **results},
                                 merged=grid.merged), layout).form
         again.file, again.other_forms, form = form.file, form.other_forms, again
-    for path, (cell, formula, cached) in found.items():
-        src = form.sources.get(path)
-        if src is not None and src.cell == cell and (cached is None or _AMOUNT.fullmatch(path)):
-            form.sources[path] = replace(src, raw=formula)
-            if cached is None:
+    for path, src in form.sources.items():
+        hit = formulas.get(src.cell) if src.sheet == sheet else None
+        if hit is not None and (hit[1] is None or _AMOUNT.fullmatch(path)):
+            form.sources[path] = replace(src, raw=hit[0])
+            if hit[1] is None:
                 form.unresolved_formulas.append(path)
     return form
+
+
+def _beside_derived_label(grid: Grid, row: int, col: int) -> bool:
+    """Whether the nearest filled cell left of (row, col) names a figure the template
+    computes (部门预算支出合计, the task table's 合计 row, 收支平衡校验 …)."""
+    left = [c for c in grid.row_cols(row) if c < col]
+    return bool(left) and is_derived_label(grid.cells[(row, left[-1])])
 
 
 _AMOUNT = re.compile(r"budget\.\w+|tasks\[\d+\]\.amount")

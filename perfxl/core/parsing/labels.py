@@ -328,6 +328,18 @@ def is_title(value: Any) -> bool:
     return "绩效目标" in k and (k.endswith("表") or "申报表" in k) and len(k) <= 40
 
 
+def is_derived_label(value: Any) -> bool:
+    """A label of a figure the template computes: a 合计/小计/总计 (部门预算支出合计, the task
+    table's 合计 row), the 收支平衡校验, the 重点任务资金覆盖率, the Shandong 部门整体预算总额.
+    An amount label with 合计 after it (项目支出合计) is the amount's label, not one of these."""
+    k = key(value)
+    return bool(k) and (k.startswith(_TOTAL_WORDS) or k.endswith(_TOTAL_WORDS) or "校验" in k
+                        or "覆盖率" in k or k in SD_TOTAL)
+
+
+_TOTAL_WORDS = ("合计", "小计", "总计")
+
+
 # A note stating the unit of every amount of the form, as printed above many tables, by
 # key (单位：元, （金额单位：元）…) → the unit. (Keys made uncached, as in _keys().)
 UNIT_NOTES = {_label_key(_plain_key(f"{left}{word}:{unit}{right}"))[0]: unit
