@@ -146,3 +146,28 @@ def test_an_excel_error_value_is_said_to_be_one(tmp_path, engine):
     assert got[("PX109", cell.coordinate)] == (
         "基本支出“#DIV/0!”不是有效金额：这是 Excel 错误值，说明单元格中的公式出错，请修正公式或直接填写金额")
     assert ("PX203", cell.coordinate) not in got
+
+
+def test_a_row_label_stating_yuan_converts_that_amount_only():
+    seed = guangdong_seed()
+    form = guangdong_seed()
+    form.budget.project = round(form.budget.project * 10000, 2)
+    rows, _ = guangdong_rows(form, labels={"项目支出": "项目支出（元）"})
+    got = parse_grid(grid(rows), "guangdong").form
+    assert (got.budget.basic, got.budget.project) == (seed.budget.basic, pytest.approx(seed.budget.project))
+    assert got.amount_units == {"budget.project": ("元", "项目支出（元）")}
+
+
+def test_shandong_labels_stating_yuan():
+    seed = shandong_seed()
+    rows, _ = shandong_rows(in_yuan(shandong_seed()))
+    for row in rows[1:3]:
+        row[:] = [float(v[:-2]) if isinstance(v, str) and v.endswith("万元") else
+                  f"{v}（元）" if isinstance(v, str) and v.endswith(("财政拨款", "其他资金", "基本支出", "项目支出"))
+                  else v for v in row]
+    form = parse_grid(grid(rows), "shandong").form
+    b, s = form.budget, seed.budget
+    assert (b.fiscal, b.other, b.basic, b.project) == pytest.approx((s.fiscal, s.other, s.basic, s.project))
+    # 部门整体预算总额 states no unit: read as 万元, and PX102 says it does not add up
+    assert b.declared_total == s.declared_total * 10000
+    assert {"PX112", "PX102"} <= {f.rule for f in check_form(form)}
