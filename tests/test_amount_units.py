@@ -171,3 +171,15 @@ def test_shandong_labels_stating_yuan():
     # 部门整体预算总额 states no unit: read as 万元, and PX102 says it does not add up
     assert b.declared_total == s.declared_total * 10000
     assert {"PX112", "PX102"} <= {f.rule for f in check_form(form)}
+
+
+def test_an_amount_typed_as_text_between_header_and_amount_keeps_the_header_unit():
+    seed = guangdong_seed()
+    form = in_yuan(guangdong_seed())
+    form.budget.basic = "41201700"  # text, between 预算金额（元） and 项目支出's amount
+    form.budget.fiscal = "—"
+    rows, _ = guangdong_rows(form, labels=YUAN)
+    got = parse_grid(grid(rows), "guangdong").form
+    assert got.budget.basic == pytest.approx(seed.budget.basic)
+    assert got.budget.project == pytest.approx(seed.budget.project)
+    assert got.budget.other == pytest.approx(seed.budget.other)

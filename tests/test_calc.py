@@ -403,3 +403,14 @@ def test_written_targets_parse_and_compare(op, data, number, unit, full_width):
     if step:  # one unit on the allowed side meets it, one on the other side does not
         assert calc.compare(text, float(number) + step, unit).met is True
         assert calc.compare(text, float(number) - step, unit).met is False
+
+
+def test_budget_totals_one_part_alone_is_no_structure_total():
+    from perfxl.core.calc import budget_totals
+    from perfxl.core.model import Budget, Form
+
+    t = budget_totals(Form(budget=Budget(basic=4120.17, fiscal=4972.02, other=0.0)))
+    assert t.structure is None and t.balanced is None and "项目支出为空" in t.reason
+    t = budget_totals(Form(budget=Budget(basic=4120.17, project="见附表", fiscal=4972.02, other=0.0)))
+    assert t.structure is None and "项目支出“见附表”不是有效金额" in t.reason
+    assert budget_totals(Form(budget=Budget(basic=1.0, project=2.0, fiscal=3.0, other=0.0))).balanced

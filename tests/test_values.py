@@ -31,6 +31,7 @@ def test_parse_target_quantitative(raw, op, num, unit, notes):
     ("≥ −3.5 %", "≥", -3.5, "%"),
     ("不低于-5%", "≥", -5, "%"),
     ("-5%", "=", -5, "%"),
+    ("- 100件", "=", 100, "件"),  # a dash and a space: a list's dash, not a sign
     ("5-10次", "=", 5, ""),  # a range, not 5 and -10
 ])
 def test_a_minus_sign_after_an_operator_or_at_the_start(raw, op, num, unit):
@@ -101,6 +102,7 @@ def test_parse_amount_text_variants(raw, value, note):
     ("4 972,02", "小数请用小数点"),  # 4972.02 or 497202: not guessed
     ("4972,02", "小数请用小数点"),
     ("1,2", "小数请用小数点"),
+    ("(1,234)", ""),  # not a decimal comma: nothing more to say than 不是有效金额
     (1e27, "超出合理范围"),
     ("1e27", "超出合理范围"),
     (-2e10, "超出合理范围"),
@@ -111,7 +113,8 @@ def test_parse_amount_text_variants(raw, value, note):
 def test_parse_amount_refuses_what_it_cannot_read_for_sure(raw, detail):
     a = parse_amount(raw)
     assert a.value is None and not a.empty
-    assert a.problem.startswith("不是有效金额：") and detail in a.problem
+    assert a.problem.startswith("不是有效金额") and detail in a.problem
+    assert (a.problem == "不是有效金额") is (detail == "")
 
 
 def test_parse_amount_in_the_unit_the_label_states():
@@ -144,7 +147,6 @@ def test_round_half_up_of_huge_numbers_does_not_raise():
     ("≥50,000份", "≥", 50000, "份"),
     ("不少于3,000宗", "≥", 3000, "宗"),
     ("≥1,234,567.5元", "≥", 1234567.5, "元"),
-    ("不少于3，000宗", "≥", 3000, "宗"),  # a full-width comma is folded to a comma first
 ])
 def test_thousands_separators_are_one_number(raw, op, num, unit):
     t = parse_target(raw)
@@ -152,10 +154,13 @@ def test_thousands_separators_are_one_number(raw, op, num, unit):
     assert "multiple_numbers" not in t.notes
 
 
-@pytest.mark.parametrize("raw", ["1,2,3类", "4972,02", "1,0000件", "12,345,6个"])
+@pytest.mark.parametrize("raw", ["1,2,3类", "4972,02", "1,0000件", "12,345,6个",
+                                 "分别培训120，150，180人", "完成120，300人次", "不少于3，000宗"])
 def test_a_comma_not_in_thousands_groups_separates_numbers(raw):
     t = parse_target(raw)
-    assert "multiple_numbers" in t.notes and t.number not in (123, 497202, 10000, 123456)
+    # (a full-width ， separates a list in Chinese: never a thousands separator)
+    assert "multiple_numbers" in t.notes and t.number not in (123, 497202, 10000, 123456, 120150180,
+                                                              120300, 3000)
 
 
 def test_years_and_normalize():

@@ -208,7 +208,12 @@ def budget_totals(form: Form, tolerance: float = AMOUNT_TOLERANCE) -> BudgetTota
     def pair(x: Any, y: Any) -> float | None:
         return sum_amounts([x, y]).value
 
-    structure, funding = pair(b.basic, b.project), pair(b.fiscal, b.other)
+    # 基本支出 alone is no 预算总额 (Budget.total): why the structure total is unknown
+    why = next((f"{name}为空" if a.empty else f"{name}“{a.raw}”{a.problem}"
+                for name, a in (("基本支出", parse_amount(b.basic)), ("项目支出", parse_amount(b.project)))
+                if a.value is None), "")
+    structure = None if why else pair(b.basic, b.project)
+    funding = pair(b.fiscal, b.other)
     development = pair(b.special_fund, b.other_development)
     levels = pair(b.own_level, b.transfer)
     declared = parse_amount(b.declared_total).value
@@ -216,7 +221,7 @@ def budget_totals(form: Form, tolerance: float = AMOUNT_TOLERANCE) -> BudgetTota
                                     (declared, "部门整体预算总额")) if v is not None]
     if len(labelled) < 2:
         return BudgetTotals(structure, funding, development, levels, declared, None,
-                            "可比较的合计不足两项")
+                            "可比较的合计不足两项" + (f"（{why}）" if why else ""))
     first, name = labelled[0]
     for value, other in labelled[1:]:
         if abs(value - first) > tolerance + 1e-9:

@@ -61,7 +61,7 @@ _DIGIT_AHEAD = re.compile(r"\s*[-−]?\d")
 # A minus sign counts only right after an operator or at the start (≤-5%: a fall of at least
 # 5 %); elsewhere
 # a dash joins a range or a date (5-10次, 2023-12-31).
-_NUMBER = re.compile(r"(?:(?P<op>[≥≤=><≈])\s*(?P<neg>[-−])?|(?P<lead>^[-−]))?\s*(?P<num>\d+(?:\.\d+)?)\s*"
+_NUMBER = re.compile(r"(?:(?P<op>[≥≤=><≈])\s*(?P<neg>[-−])?|(?P<lead>^[-−](?=\d)))?\s*(?P<num>\d+(?:\.\d+)?)\s*"
                      r"(?P<mult>万|亿|千(?!米|瓦|元))?")
 # A whole value that is a date: an Excel date cell's text (2023-12-31, with 00:00:00 when
 # read as a date and time) or a typed one (2023/12/31, 2023.12.31, 2023年12月31日).
@@ -72,8 +72,8 @@ _DAY_AHEAD = re.compile(r"\d{1,2}[日号]")
 _MONTH_BEHIND = re.compile(r"\d月$")
 _CURRENCY = ("元", "万元", "亿元", "千元")
 # A number written with thousands separators: 1 to 3 digits, then groups of exactly three
-# (50,000 / 1,234,567.5). Anything else with a comma (1,2,3类; 4972,02) is not one number.
-# After normalize(), a full-width ， is a comma too.
+# (50,000 / 1,234,567.5), by an ASCII comma only: a full-width ， separates a list in
+# Chinese (培训120，150，180人). Anything else with a comma (1,2,3类; 4972,02) is not one number.
 _THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])")
 
 
@@ -171,6 +171,7 @@ AMOUNT_UNITS = {"万元": (1, 1), "万": (1, 1), "亿元": (10000, 1), "亿": (1
                 "千元": (1, 10), "元": (1, 10000)}
 _AMOUNT_SUFFIXES = ("万元", "亿元", "千元", "元", "万", "亿")  # longest first where they share an end
 _THOUSANDS_AMOUNT = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
+_COMMA_NUMBER = re.compile(r"[+-]?\d+(?:,\d+)+")
 
 
 @dataclass(frozen=True, init=False)
@@ -240,7 +241,8 @@ def parse_amount(raw: Any, unit: str = "万元") -> Amount:
         note = _converted(unit)
     if "," in s:
         if not _THOUSANDS_AMOUNT.fullmatch(s):
-            return Amount(None, raw, from_text=True, note=DECIMAL_COMMA)
+            comma = _COMMA_NUMBER.fullmatch(s)  # 4972,02: digits either side of a comma
+            return Amount(None, raw, from_text=True, note=DECIMAL_COMMA if comma else UNREADABLE)
         s = s.replace(",", "")
     try:
         d = Decimal(s)
@@ -380,7 +382,9 @@ def _parse_text(raw: Any, s: str) -> Target:
     if _DATE.fullmatch(s):
         return Target(raw, "qualitative", notes=("date",), text=s)
     notes: list[str] = []
-    work = join_thousands(s)
+    work = s
+    if "," in s and type(raw) is str and "," in raw:  # (joined before normalize() makes ， a comma)
+        work = normalize(join_thousands(raw))
     word_op = None
     for word, sym in (_PREFIX_WORDS if _ANY_PREFIX_WORD.search(work) else ()):
         idx = work.find(word)

@@ -175,8 +175,8 @@ class Cursor:
             if raw is None:
                 m = self.grid.merged_at(r, col)
                 raw = self._cells.get((m.min_row, m.min_col)) if m else None
-            if raw is None or type(raw) in (int, float):  # the amounts of the rows between
-                continue
+            if raw is None or type(raw) in (int, float) or _is_amount_text(raw):
+                continue  # the amounts of the rows between (41201700, "—" typed as text)
             unit = L.label_unit(raw)
             return (unit, L.clean_text(raw)) if unit in AMOUNT_UNITS else None
         return None
@@ -308,6 +308,13 @@ _NUMBER_TEXT = re.compile(r"^\d+(\.\d+)?$")
 
 def text_of(value: Any) -> str:
     return L.clean_text(value)
+
+
+def _is_amount_text(raw: Any) -> bool:
+    return type(raw) is str and (raw.strip() in _DASHES or parse_amount(raw).ok)
+
+
+_DASHES = ("—", "-", "－", "/", "——", "－－")
 
 
 def form_unit(cur: Cursor, before: int | None) -> Unit | None:

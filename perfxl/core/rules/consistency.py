@@ -58,7 +58,7 @@ def quantities(value: str) -> list[Quantity]:
 def _quantities(value: str) -> tuple[Quantity, ...]:
     # Forms repeat the same indicator texts; Quantity is immutable.
     out = []
-    for clause in _SPLIT.split(join_thousands(normalize(value))):  # 3,000宗 is one clause
+    for clause in _SPLIT.split(normalize(join_thousands(value))):  # 3,000宗 is one clause
         clause = clause.strip()
         if not clause:
             continue
