@@ -171,9 +171,13 @@ def test_a_folder_skips_the_workbooks_perfxl_wrote_itself(capsys, tmp_path, seed
     assert f"已跳过：{work / '回收状态.xlsx'}：{STATUS_REASON}" in err
     assert f"已跳过：{root / '部门名单.xlsx'}：{ROSTER_REASON}" in err
     assert f"已跳过：{copy}：回收时未匹配的副本" in err and err.count("\n") == 4
-    # consolidate names them the same way (one recognition)
+    # consolidate skips them the same way (one recognition): a note each, no 无法读取 row
     assert process_file(str(root / "部门名单.xlsx"), "部门名单.xlsx", RuleConfig()).summary.read_error == ROSTER_REASON
-    assert process_file(str(work / "回收状态.xlsx"), "回收状态.xlsx", RuleConfig()).summary.read_error == STATUS_REASON
+    code, _, err = run(capsys, "consolidate", str(root), "-o", str(tmp_path / "新汇总.xlsx"), "--jobs", "1")
+    assert code == 1 and "无法读取 0" in err and "个文件：" in err
+    for name, why in (("汇总.xlsx", SUMMARY_REASON), ("部门名单.xlsx", ROSTER_REASON),
+                      ("2025分发/回收状态.xlsx", STATUS_REASON)):
+        assert f"已跳过：2025年/{name}：{why}" in err
     # a file named by hand is checked whatever it is
     code, out, _ = run(capsys, "check", str(copy), "--format", "json")
     assert {d["file"] for d in json.loads(out)} == {str(copy)}
@@ -183,6 +187,8 @@ def test_a_folder_skips_the_workbooks_perfxl_wrote_itself(capsys, tmp_path, seed
     (root / "汇总.xlsx").rename(only / "汇总.xlsx")
     code, out, err = run(capsys, "check", str(only))
     assert code == 2 and "未发现问题" not in out and f"文件夹 {only} 中没有找到申报表" in err
+    code, _, err = run(capsys, "consolidate", str(only), "-o", str(tmp_path / "再汇总.xlsx"))
+    assert code == 2 and "没有找到申报表" in err and not (tmp_path / "再汇总.xlsx").exists()
 
 
 def test_old_xls_files_in_a_folder_are_reported_unreadable(capsys, tmp_path, clean_book):

@@ -61,6 +61,7 @@ STATUS_REASON = "这是 perfxl 回收时生成的回收状态表，不是申报�
 # The sheets of the 部门名单 template (roster_xlsx.write_roster_template).
 ROSTER_SHEETS = frozenset({ROSTER_SHEET, "填写说明"})
 ROSTER_REASON = "这是分发用的部门名单，不是申报表。"
+OWN_REASONS = frozenset({SUMMARY_REASON, STATUS_REASON, ROSTER_REASON})
 MAX_WORKBOOK_XML = 1 << 20  # xl/workbook.xml read on its own: a sheet list, never this big
 
 Progress = Callable[[int, int, str], None]
@@ -76,6 +77,7 @@ class ConsolidationResult:
     jobs: int
     read_seconds: float
     write_seconds: float
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, why): perfxl's own workbooks
 
     @property
     def files(self) -> int:
@@ -475,19 +477,25 @@ def consolidate(paths: Iterable[str | os.PathLike[str]], output: str | os.PathLi
     started = time.monotonic()
     summaries: list[FileSummary | None] = [None] * len(sources)
     rules: Counter[str] = Counter()
+    skipped: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory(prefix="perfxl-spool-") as folder:
         spool = Spool(folder)
         try:
             done = 0
             for idx, result in run_files(sources, config, jobs, timeout):
-                summaries[idx] = result.summary
-                result.summary.index = idx
-                spool.put(idx, result)
-                rules.update(result.rules)
+                if result.summary.read_error in OWN_REASONS:  # no form: a note, not a row
+                    skipped.append((sources[idx].display, result.summary.read_error))
+                else:
+                    summaries[idx] = result.summary
+                    result.summary.index = idx
+                    spool.put(idx, result)
+                    rules.update(result.rules)
                 done += 1
                 if progress:
                     progress(done, len(sources), sources[idx].display)
             read_seconds = time.monotonic() - started
+            if all(s is None for s in summaries):
+                raise ValueError("没有找到申报表：找到的只有 perfxl 生成的汇总表、回收状态表或部门名单。")
             final = finalize([s for s in summaries if s is not None], year=year)
             columns = summary_columns(config.framework)
             meta = SummaryMeta(
@@ -506,7 +514,8 @@ def consolidate(paths: Iterable[str | os.PathLike[str]], output: str | os.PathLi
         finally:
             spool.close()
     return ConsolidationResult(output, final, status_counts(final), counts,
-                               column_totals(final, columns), jobs, read_seconds, write_seconds)
+                               column_totals(final, columns), jobs, read_seconds, write_seconds,
+                               sorted(skipped))
 
 
 def describe_config(config: RuleConfig, source: str = "") -> list[str]:

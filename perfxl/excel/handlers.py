@@ -186,8 +186,9 @@ def consolidate(book: Book) -> str:
             return f"{folder}：{exc}"
         where = book.open_result(result.output, f"{folder.name}_绩效目标汇总.xlsx")
     c = result.status_counts
-    return (f"汇总完成：{result.files} 个文件，通过 {c[PASSED]}，需修改 {c[NEEDS_FIX]}，"
-            f"无法读取 {c[UNREADABLE]}。汇总表：{where}")
+    return "\n".join([f"汇总完成：{result.files} 个文件，通过 {c[PASSED]}，需修改 {c[NEEDS_FIX]}，"
+                      f"无法读取 {c[UNREADABLE]}。汇总表：{where}",
+                      *(f"已跳过：{name}：{why}" for name, why in result.skipped)])
 
 
 _LAYOUTS = {"1": "guangdong", "广东": "guangdong", "guangdong": "guangdong",

@@ -61,6 +61,8 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"{args.output} 是一个文件夹，请指定汇总文件名") from None
     finally:
         bar.finish()
+    for name, why in result.skipped:
+        print(f"已跳过：{name}：{why}", file=sys.stderr)
     c = result.status_counts
     print(f"已写出汇总：{result.output}（{result.files} 个文件：通过 {c[PASSED]}，"
           f"需修改 {c[NEEDS_FIX]}，无法读取 {c[UNREADABLE]}；读取校验 {result.read_seconds:.1f} 秒，"
