@@ -217,7 +217,7 @@ def _manifest_problem(data) -> str:
         return "“deadline”应为文字"
     departments = data.get("departments")
     if not isinstance(departments, list):
-        return "缺少部门名单（“departments”）"
+        return "缺少部门名单“departments”"
     for i, d in enumerate(departments, 1):
         if not (isinstance(d, dict) and text(d.get("name")) and text(d.get("layout")) and texts(d.get("emails"))
                 and text(d.get("code", "")) and text(d.get("contact", "")) and texts(d.get("cc", []))
