@@ -484,3 +484,21 @@ def test_of_two_visible_forms_of_one_year_the_first_tab_is_read(tmp_path, seed_f
     form = read_form(path)
     assert form.sources["department"].sheet == "修改稿"
     assert form.other_forms == [("申报表", 2023)]
+
+
+def test_a_form_without_its_year_is_not_passed_over_for_an_older_dated_copy(tmp_path, seed_form):
+    """This year's form with its year left blank, （    年度）, and last year's copy beside
+    it: an unknown year is not "older", so the labels and then the tab order decide."""
+    from perfxl.adapters.checking import check_file
+
+    path = _forms_workbook(tmp_path / "v.xlsx", seed_form,
+                           [("申报表", 2023, "visible"), ("2022年", 2022, "visible")])
+    wb = openpyxl.load_workbook(path)
+    wb["申报表"]["A2"] = "（    年度）"
+    wb.save(path)
+    form = read_form(path)
+    assert form.year is None and form.sources["department"].sheet == "申报表"
+    assert form.other_forms == [("2022年", 2022)]
+    found = {f.rule: f.message for f in check_file(path)}
+    assert "PX202" in found  # the year is missing: said, not hidden behind last year's
+    assert found["PX002"] == "工作簿中有多张申报表，已读取工作表“申报表”，未读取“2022年”（2022年度）"

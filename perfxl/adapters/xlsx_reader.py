@@ -89,9 +89,13 @@ def read_form(path: str | os.PathLike[str], *, engine: str = "auto", parts: Part
     pick = 0
     if len(forms) > 1:
         # Several forms: this year's is the latest; then the one holding more of the
-        # form's labels (a half-filled copy loses to the form); then the first tab.
-        pick = max(range(len(forms)), key=lambda i: (_year(forms[i]), found[i][2], -i))
-        forms[pick].other_forms = [(found[i][0].sheet, _year(forms[i]) or None)
+        # form's labels (a half-filled copy loses to the form); then the first tab. A form
+        # without its year (（    年度）) may well be this year's: years are compared only
+        # when every form states one, or any dated old copy would win over it.
+        years = [_year(f) for f in forms]
+        dated = all(years)
+        pick = max(range(len(forms)), key=lambda i: (years[i] if dated else 0, found[i][2], -i))
+        forms[pick].other_forms = [(found[i][0].sheet, years[i] or None)
                                    for i in range(len(forms)) if i != pick]
     form, (best, layout, _) = forms[pick], found[pick]
     form.file = name
