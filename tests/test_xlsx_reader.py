@@ -502,3 +502,35 @@ def test_a_form_without_its_year_is_not_passed_over_for_an_older_dated_copy(tmp_
     found = {f.rule: f.message for f in check_file(path)}
     assert "PX202" in found  # the year is missing: said, not hidden behind last year's
     assert found["PX002"] == "工作簿中有多张申报表，已读取工作表“申报表”，未读取“2022年”（2022年度）"
+
+
+HOW_TO_FILL = ["2023年度市直部门整体预算绩效目标申报表填报说明", "一、部门名称：填写部门全称",
+               "（一）基本信息", "1.财政供养人数", "2.下属二级单位数", "（二）预算整体情况", "1.基本支出",
+               "2.项目支出", "（三）总体绩效目标", "（四）年度重点工作任务", "1.任务名称", "2.主要实施内容",
+               "3.拟投入资金（万元）", "4.期望达到的目标", "（五）绩效指标", "1.一级指标", "2.二级指标",
+               "3.三级指标", "4.年度指标值", "5.实施周期指标值", "（六）其他需完成的任务（可选填）"]
+
+
+@pytest.mark.parametrize("state", ["visible", "hidden"])
+def test_a_sheet_listing_the_labels_with_nothing_filled_in_is_no_form(tmp_path, seed_form, state):
+    """A 填报说明 sheet before the form names every label (its enumerations are dropped from
+    the keys) but holds no department, amount, task or indicator: it is not read, not named
+    by PX002, and does not push a hidden form aside."""
+    from perfxl.adapters.checking import check_file
+    from perfxl.core.parsing import detect
+
+    path = _forms_workbook(tmp_path / "v.xlsx", seed_form, [("申报表", 2023, state)]
+                           if state == "visible" else [("说明", 2023, "visible"), ("申报表", 2023, state)])
+    wb = openpyxl.load_workbook(path)
+    if state == "hidden":
+        del wb["说明"]
+    howto = wb.create_sheet("填报说明", 0)
+    for line in HOW_TO_FILL:
+        howto.append([line])
+    wb.active = 0
+    wb.save(path)
+    assert detect.layout_from_scores(detect.scores(load_grids(path)[0])) == "guangdong"
+    form = read_form(path)
+    assert form.sources["department"].sheet == "申报表" and form.other_forms == []
+    assert form.to_dict() == _expected(seed_form, year=2023)
+    assert "PX002" not in {f.rule for f in check_file(path)}

@@ -16,7 +16,7 @@ import os
 import re
 import zipfile
 import zlib
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -80,12 +80,15 @@ def read_form(path: str | os.PathLike[str], *, engine: str = "auto", parts: Part
     if not found:
         raise FormReadError(name, "不是部门整体预算绩效目标表：工作簿中没有找到申报表的标签"
                                   "（如“部门名称”“绩效指标”“职责序号”）。")
-    if len(found) > 1:
-        # A hidden sheet is a copy the department put away (last year's form): it is read
-        # only when no visible sheet holds a form.
-        hidden = hidden_sheets(parts.get("xl/workbook.xml"))
-        found = [f for f in found if f[0].sheet not in hidden] or found
     forms = [parse_grid(grid, layout).form for grid, layout, _ in found]
+    if len(found) > 1:
+        # A sheet that holds the labels but nothing a form holds (a 填报说明 listing
+        # "1.一级指标…") is no form; nor is a hidden sheet, a copy the department put away
+        # (last year's form), while a visible sheet holds a form.
+        hidden = hidden_sheets(parts.get("xl/workbook.xml"))
+        keep = [i for i in range(len(found)) if _holds_content(forms[i])] or range(len(found))
+        keep = [i for i in keep if found[i][0].sheet not in hidden] or keep
+        found, forms = [found[i] for i in keep], [forms[i] for i in keep]
     pick = 0
     if len(forms) > 1:
         # Several forms: this year's is the latest; then the one holding more of the
@@ -103,6 +106,14 @@ def read_form(path: str | os.PathLike[str], *, engine: str = "auto", parts: Part
         form = _read_formulas(form, best, layout, sheets[best.sheet], formulas[best.sheet])
     _show_numbers(form, best.sheet, sheets.get(best.sheet, b""), parts.get("xl/styles.xml"))
     return form
+
+
+def _holds_content(form: Form) -> bool:
+    """Whether ``form`` holds anything a filled form does: a department, an amount, a task
+    or an indicator."""
+    budget = form.budget
+    return bool(form.department or form.tasks or form.indicators or any(
+        getattr(budget, f.name) is not None for f in fields(budget)))
 
 
 def _show_numbers(form: Form, sheet: str, xml: bytes, styles: bytes | None) -> None:
