@@ -79,3 +79,23 @@ def test_no_finding_reads_the_number_behind_a_percent(formatted):
     found = [f for f in check_file(formatted) if f.cell in ("E23", "F23")]
     assert not [f for f in found if "0.95" in f.message or "0.9”" in f.message]
     assert "PX403" not in {f.rule for f in found}
+
+
+def test_shandong_reference_values_read_as_their_cells_show_them(tmp_path):
+    from perfxl.core.textimport import text_to_grid
+    from tests.conftest import SHANDONG_SEED
+
+    grid = text_to_grid(SHANDONG_SEED.read_text("utf-8"))
+    rows = [[grid.get(r, c) for c in range(1, grid.max_col + 1)] for r in range(1, 20)]
+    path = write_rows(tmp_path / "sd.xlsx", rows)
+    fields = ("standard.plan_value", "standard.value", "history.avg3", "history.last_year")
+    cells = {f: read_form(path).sources[f"indicators[4].{f}"].cell for f in fields}
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    for k, field in enumerate(fields):
+        ws[cells[field]] = 0.5 + k / 100
+        ws[cells[field]].number_format = "0%"
+    wb.save(path)
+    indicator = read_form(path).indicators[4]
+    assert (indicator.standard.plan_value, indicator.standard.value,
+            indicator.history.avg3, indicator.history.last_year) == ("50%", "51%", "52%", "53%")

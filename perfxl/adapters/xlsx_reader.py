@@ -24,7 +24,7 @@ from perfxl.adapters.sheet_xml import (FIRST_ELEMENT, Unsupported, shown_formats
                                        unescape, workbook_grids)
 from perfxl.core.findings import FormReadError
 from perfxl.core.grid import Grid, MergedRange, a1, col_number
-from perfxl.core.model import Form, Indicator, Standard
+from perfxl.core.model import Form
 from perfxl.core.parsing import detect, parse_grid
 from perfxl.core.parsing.labels import is_derived_label
 from perfxl.core.values import EXCEL_ERRORS
@@ -128,32 +128,19 @@ def _show_numbers(form: Form, sheet: str, xml: bytes, styles: bytes | None) -> N
         return
     digit, numeric, found = _DIGIT, _NUMERIC.fullmatch, []
     for i, indicator in enumerate(form.indicators):
-        # the first character is enough to pass over nearly every value: ≥95%, 达到…
-        value = indicator.annual_value
-        if value and value[0] in digit and numeric(value):
-            found.append((i, indicator, "annual_value"))
-        value = indicator.period_value
-        if value and value[0] in digit and numeric(value):
-            found.append((i, indicator, "period_value"))
-        group = indicator.standard
-        if group is not None:
-            if (value := group.plan_value) and value[0] in digit and numeric(value):
-                found.append((i, group, "plan_value"))
-            if (value := group.value) and value[0] in digit and numeric(value):
-                found.append((i, group, "value"))
-        group = indicator.history
-        if group is not None:
-            if (value := group.avg3) and value[0] in digit and numeric(value):
-                found.append((i, group, "avg3"))
-            if (value := group.last_year) and value[0] in digit and numeric(value):
-                found.append((i, group, "last_year"))
+        for group, part, names in _NUMBER_FIELDS:
+            obj = getattr(indicator, group) if group else indicator
+            if obj is None:
+                continue
+            for attr in names:
+                # the first character is enough to pass over nearly every value: ≥95%, 达到…
+                value = getattr(obj, attr)
+                if value and value[0] in digit and numeric(value):
+                    found.append((f"indicators[{i}].{part}{attr}", obj, attr))
     if not found:
         return
     sources, cells = form.sources, []
-    for i, obj, attr in found:
-        group = "" if obj.__class__ is Indicator else (
-            "standard." if obj.__class__ is Standard else "history.")
-        path = f"indicators[{i}].{group}{attr}"
+    for path, obj, attr in found:
         src = sources.get(path)
         if src is not None and src.raw.__class__ in (int, float) and src.sheet == sheet:
             cells.append((_position(src.cell), src, path, obj, attr))
@@ -166,6 +153,13 @@ def _show_numbers(form: Form, sheet: str, xml: bytes, styles: bytes | None) -> N
             sources[path] = replace(src, raw=shown)
 
 
+# The text fields of an indicator a department may type a number into: (the group
+# attribute of Indicator, "" for the indicator itself; its part of the path; the fields).
+_NUMBER_FIELDS = (
+    ("", "", ("annual_value", "period_value")),
+    ("standard", "standard.", ("plan_value", "value")),
+    ("history", "history.", ("avg3", "last_year")),
+)
 # A number read into a text field (its digits: "0.95", "1e-05"), and how one can start.
 _NUMERIC = re.compile(r"-?[0-9.]+(?:e[-+]?[0-9]+)?")
 _DIGIT = frozenset("-.0123456789")
