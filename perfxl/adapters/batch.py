@@ -238,9 +238,9 @@ def own_workbook(path: str | os.PathLike[str], parts: dict[str, bytes] | None = 
     if parts is None:
         parts = {name: _small_part(path, name, limit) for name, limit in
                  ((CORE_PROPERTIES, MAX_CORE_PROPERTIES), ("xl/workbook.xml", MAX_WORKBOOK_XML))}
-    from perfxl.adapters.xlsx_reader import sheet_titles
+    from perfxl.adapters.xlsx_reader import sheet_states
 
-    titles = sheet_titles(parts.get("xl/workbook.xml"))
+    titles = set(sheet_states(parts.get("xl/workbook.xml")))
     if is_summary_workbook(parts.get(CORE_PROPERTIES)) or SUMMARY_SHEETS <= titles:
         return SUMMARY_REASON
     if STATUS_SHEETS <= titles:

@@ -85,7 +85,8 @@ def read_form(path: str | os.PathLike[str], *, engine: str = "auto", parts: Part
         # A sheet that holds the labels but nothing a form holds (a 填报说明 listing
         # "1.一级指标…") is no form; nor is a hidden sheet, a copy the department put away
         # (last year's form), while a visible sheet holds a form.
-        hidden = hidden_sheets(parts.get("xl/workbook.xml"))
+        hidden = {title for title, state in sheet_states(parts.get("xl/workbook.xml")).items()
+                  if state != "visible"}
         keep = [i for i in range(len(found)) if _holds_content(forms[i])] or range(len(found))
         keep = [i for i in keep if found[i][0].sheet not in hidden] or keep
         found, forms = [found[i] for i in keep], [forms[i] for i in keep]
@@ -190,17 +191,6 @@ def _position(cell: str) -> tuple[int, int]:
 def _year(form: Form) -> int:
     year = form.year
     return year if isinstance(year, int) and not isinstance(year, bool) else 0
-
-
-def hidden_sheets(workbook_xml: bytes | None) -> set[str]:
-    """The titles of the sheets xl/workbook.xml marks hidden or very hidden."""
-    text = (workbook_xml or b"").decode("utf-8", "replace")
-    out = set()
-    for tag in _SHEET_TAG.findall(text):
-        state, title = _SHEET_STATE.search(tag), _SHEET_NAME.search(tag)
-        if state and title and state.group(1) in ("hidden", "veryHidden"):
-            out.add(_unescape(title.group(1)))
-    return out
 
 
 def _read_formulas(form: Form, grid: Grid, layout: str, xml: bytes,
@@ -558,10 +548,17 @@ def _openpyxl_grids(path, sheets: dict[str, bytes]) -> list[Grid]:
 
 
 
-def sheet_titles(workbook_xml: bytes | None) -> set[str]:
-    """The sheet titles listed in xl/workbook.xml."""
+def sheet_states(workbook_xml: bytes | None) -> dict[str, str]:
+    """The sheets xl/workbook.xml lists: title → state ("visible", "hidden" or
+    "veryHidden")."""
     text = (workbook_xml or b"").decode("utf-8", "replace")
-    return {_unescape(m.group(1)) for m in _SHEET_NAME.finditer(text)}
+    out = {}
+    for tag in _SHEET_TAG.findall(text):
+        title = _SHEET_NAME.search(tag)
+        if title:
+            state = _SHEET_STATE.search(tag)
+            out[_unescape(title.group(1))] = state.group(1) if state else "visible"
+    return out
 
 
 _SHEET_NAME = re.compile(r'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"')
